@@ -1,0 +1,61 @@
+"""Command line: ``hebbviz`` opens the app; ``hebbviz info|train|eval|sweep|bench`` do the rest.
+
+Exit status: 0 success, 2 a user's input error (one line on stderr, no traceback), 1 an internal
+failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from hebbviz import __version__
+from hebbviz.commands import bench, evaluate, info, sweep, train
+from hebbviz.commands.common import add_data_options
+from hebbviz.errors import HebbvizError
+
+COMMANDS = (info, train, evaluate, sweep, bench)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``hebbviz`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="hebbviz",
+        description="Ten Hebbian networks learn handwritten digits; the longest answer wins. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"hebbviz {__version__}")
+    parser.add_argument("--model", metavar="FILE", help="model file to start the app with")
+    add_data_options(parser)
+    parser.add_argument(
+        "--screenshot", metavar="PATH", help="build the window offscreen, save a PNG, and exit"
+    )
+    parser.add_argument(
+        "--draw-sample",
+        metavar="N",
+        type=int,
+        help="with --screenshot: put validation digit N on the canvas first",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``hebbviz``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from hebbviz.gui.app import run_app  # Qt is imported only for the app
+
+            return run_app(args)
+        return args.run(args)
+    except HebbvizError as error:
+        print(f"hebbviz: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("hebbviz: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,11 @@
+"""`hebbviz sweep` (being written)."""
+
+import argparse
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    subparsers.add_parser("sweep", help="(not yet available)").set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise NotImplementedError("hebbviz sweep")

@@ -1,0 +1,1 @@
+"""Digit data: the IDX reader, data sources, splits and balancing."""

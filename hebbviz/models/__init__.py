@@ -1,0 +1,1 @@
+"""Norm-based classifiers, one module per Hebbian rule."""

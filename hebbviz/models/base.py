@@ -1,0 +1,96 @@
+"""The protocol every norm-based classifier follows.
+
+Each of ``n_labels`` small networks learns only from images of its own label, with a local Hebbian
+rule. To classify, every network answers the input; the label whose output vector has the largest
+L2 norm wins ("norm-based cognition").
+"""
+
+from __future__ import annotations
+
+import copy
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+
+class NormClassifier(ABC):
+    """Per-label Hebbian networks read out by the norm of their answers.
+
+    All image arguments are raw uint8 digits, shape (n, 28, 28) (or (28, 28) for one image),
+    ink high; each model does its own preprocessing (unit norm, optional deskewing).
+
+    Attributes
+    ----------
+    rule : str
+        The rule's name in the CLI and in model files: ``"itoh"``, ``"oja"``, ``"sanger"``.
+    n_labels : int
+    seen : ndarray of int64, shape (n_labels,)
+        How many images each label's network has learned from.
+    diverged : ndarray of bool, shape (n_labels,)
+        Networks whose weights became non-finite; their answers score wrong.
+    """
+
+    rule: ClassVar[str]
+    n_labels: int
+    seen: np.ndarray
+    diverged: np.ndarray
+
+    @abstractmethod
+    def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
+        """Learn from each image once, in the given order, inside compiled code."""
+
+    def learn(self, image: np.ndarray, label: int) -> None:
+        """One Hebbian step of ``label``'s network from one image (the app's teach mode)."""
+        self.learn_many(np.asarray(image)[None], np.array([label], dtype=np.int64))
+
+    @abstractmethod
+    def label_norms(self, images: np.ndarray) -> np.ndarray:
+        """The L2 norm of every label's answer to every image, shape (n, n_labels).
+
+        Non-finite where a network diverged.
+        """
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """The winning label per image; -1 where any answer is non-finite (scored wrong)."""
+        norms = self.label_norms(images)
+        finite = np.isfinite(norms).all(axis=1)
+        winners = np.argmax(np.where(np.isfinite(norms), norms, -np.inf), axis=1)
+        return np.where(finite, winners, -1)
+
+    @abstractmethod
+    def params(self) -> dict[str, Any]:
+        """The hyperparameters, JSON-serialisable; ``type(self)(**params())`` rebuilds the
+        untrained model."""
+
+    @abstractmethod
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The learned state to save (including ``seen`` and ``diverged``)."""
+
+    @classmethod
+    def from_arrays(cls, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> Self:
+        """Rebuild a model from :meth:`params` and :meth:`arrays`."""
+        model = cls(**params)
+        model.set_arrays(arrays)
+        return model
+
+    @abstractmethod
+    def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        """Restore the learned state; raises ``ValueError`` naming a wrong shape or key."""
+
+    @abstractmethod
+    def weight_images(self, label: int) -> np.ndarray:
+        """What to show of ``label``'s network as a heatmap (a copy, safe to hand to a view).
+
+        Subspace rules: the weight rows as 28x28 images, shape (k, 28, 28). ``itoh``: the learned
+        hidden->hidden matrix's change since initialisation, shape (784, 784).
+        """
+
+    def contributions(self, image: np.ndarray) -> np.ndarray | None:
+        """Per-pixel contributions to each label's squared norm, shape (n_labels, 28, 28), or
+        None where the rule has no honest per-pixel reading."""
+        return None
+
+    def copy(self) -> Self:
+        """An independent deep copy (for snapshots the GUI can read while training goes on)."""
+        return copy.deepcopy(self)
