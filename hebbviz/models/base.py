@@ -14,6 +14,14 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 
+def winning_labels(norms: np.ndarray) -> np.ndarray:
+    """The label with the largest norm per row of ``norms`` (n, n_labels); -1 where any norm of
+    the row is non-finite (scored wrong, as in the paper)."""
+    finite = np.isfinite(norms)
+    winners = np.argmax(np.where(finite, norms, -np.inf), axis=1)
+    return np.where(finite.all(axis=1), winners, -1)
+
+
 class NormClassifier(ABC):
     """Per-label Hebbian networks read out by the norm of their answers.
 
@@ -53,10 +61,7 @@ class NormClassifier(ABC):
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """The winning label per image; -1 where any answer is non-finite (scored wrong)."""
-        norms = self.label_norms(images)
-        finite = np.isfinite(norms).all(axis=1)
-        winners = np.argmax(np.where(np.isfinite(norms), norms, -np.inf), axis=1)
-        return np.where(finite, winners, -1)
+        return winning_labels(self.label_norms(images))
 
     @abstractmethod
     def params(self) -> dict[str, Any]:
