@@ -1,4 +1,8 @@
-"""The one shape every digit source delivers: train/val/optional test splits of uint8 images."""
+"""The one shape every digit source delivers: train/val/optional test splits of uint8 images.
+
+Also the two deterministic ways of cutting a split: :func:`split_validation` (stratified, seeded)
+and :func:`balance` (equal counts per label).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,10 @@ class Split:
         """How many images each label has."""
         return np.bincount(self.labels, minlength=n_classes)[:n_classes].tolist()
 
+    def subset(self, index: np.ndarray) -> Split:
+        """The images (and labels) at ``index``, an integer array or a boolean mask."""
+        return Split(images=self.images[index], labels=self.labels[index])
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -57,3 +65,59 @@ class Dataset:
     val: Split
     test: Split | None = None
     synthetic: bool = False
+
+
+def split_validation(split: Split, fraction: float = 0.1, seed: int = 0) -> tuple[Split, Split]:
+    """Carve a stratified validation split out of training data.
+
+    From every label, ``round(fraction * count)`` images chosen by a generator seeded with
+    ``seed`` go to validation; both parts keep the file order.
+
+    Parameters
+    ----------
+    split : Split
+        The training files' images.
+    fraction : float
+        Share of each label that goes to validation, in ``[0, 1)``.
+    seed : int
+        The same seed always gives the same parts.
+
+    Returns
+    -------
+    train, val : Split
+    """
+    if not 0 <= fraction < 1:
+        raise ValueError(f"validation fraction must be in [0, 1), got {fraction}")
+    rng = np.random.default_rng(seed)
+    to_val = np.zeros(len(split), dtype=bool)
+    for label in np.unique(split.labels):
+        (where,) = np.nonzero(split.labels == label)
+        n_val = int(np.floor(fraction * len(where) + 0.5))
+        to_val[rng.permutation(where)[:n_val]] = True
+    return split.subset(~to_val), split.subset(to_val)
+
+
+def balance(split: Split, per_label: int | None = None) -> Split:
+    """Equal counts per label: keep the first ``per_label`` images of each label, in file order.
+
+    Parameters
+    ----------
+    split : Split
+    per_label : int, optional
+        The cap; by default the count of the rarest label present.
+
+    Returns
+    -------
+    Split
+        Labels with fewer images than the cap keep all of theirs.
+    """
+    counts = np.bincount(split.labels)
+    if per_label is None:
+        per_label = int(counts[counts > 0].min()) if len(split) else 0
+    if per_label < 0:
+        raise ValueError(f"per-label count must be >= 0, got {per_label}")
+    rank = np.zeros(len(split), dtype=np.int64)
+    for label in np.nonzero(counts)[0]:
+        where = split.labels == label
+        rank[where] = np.arange(counts[label])
+    return split.subset(rank < per_label)
