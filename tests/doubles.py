@@ -1,0 +1,67 @@
+"""A tiny stand-in classifier for testing the training loop, evaluation and model files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from hebbviz.models.base import NormClassifier
+
+
+class MovingCentroids(NormClassifier):
+    """Each label's network is one vector that moves towards every image it learns from.
+
+    The result depends on the order of the images (so seeds matter), but not on how a pass is cut
+    into ``learn_many`` calls. A learning rate above 1 makes the vectors blow up (diverge).
+    """
+
+    rule = "centroids"
+    balanced_by_default = False
+    default_epochs = 1
+
+    def __init__(self, n_labels: int = 10, lr: float = 0.1) -> None:
+        self.n_labels = n_labels
+        self.lr = lr
+        self.weights = np.zeros((n_labels, 784))
+        self.seen = np.zeros(n_labels, dtype=np.int64)
+        self.diverged = np.zeros(n_labels, dtype=bool)
+        self.calls = 0
+
+    def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
+        self.calls += 1
+        x = images.reshape(len(images), -1) / 255.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            for image, label in zip(x, labels, strict=True):
+                self.weights[label] += self.lr * (image - self.weights[label])
+        self.seen += np.bincount(labels, minlength=self.n_labels)
+        self.diverged = ~np.isfinite(self.weights).all(axis=1)
+
+    def label_norms(self, images: np.ndarray) -> np.ndarray:
+        x = images.reshape(len(images), -1) / 255.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.abs(x @ self.weights.T)
+
+    def params(self) -> dict[str, Any]:
+        return {"n_labels": self.n_labels, "lr": self.lr}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"weights": self.weights, "seen": self.seen, "diverged": self.diverged}
+
+    def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        self.weights = arrays["weights"].copy()
+        self.seen = arrays["seen"].copy()
+        self.diverged = arrays["diverged"].copy()
+
+    def weight_images(self, label: int) -> np.ndarray:
+        return self.weights[label].reshape(1, 28, 28).copy()
+
+
+def random_split(n: int, seed: int = 0, n_labels: int = 10):
+    """``n`` random uint8 images with labels cycling over ``n_labels``, shuffled."""
+    from hebbviz.data.dataset import Split
+
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.arange(n) % n_labels).astype(np.int64)
+    images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+    return Split(images=images, labels=labels)

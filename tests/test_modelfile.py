@@ -1,0 +1,151 @@
+"""Model files: round trips, atomic saving, and every kind of bad file refused in one line."""
+
+from __future__ import annotations
+
+import errno
+import json
+
+import numpy as np
+import pytest
+from doubles import MovingCentroids, random_split
+
+from hebbviz import modelfile
+from hebbviz.errors import ModelFileError
+from hebbviz.modelfile import load_model, save_model
+
+
+@pytest.fixture
+def centroids_rule(monkeypatch):
+    """Register the test double as a rule, as the real ones are."""
+    monkeypatch.setitem(modelfile.RULES, "centroids", "doubles:MovingCentroids")
+    monkeypatch.setattr(modelfile, "rule_class", lambda rule: MovingCentroids)
+
+
+@pytest.fixture
+def trained(centroids_rule):
+    split = random_split(50)
+    model = MovingCentroids(lr=0.2)
+    model.learn_many(split.images, split.labels)
+    return model
+
+
+@pytest.fixture
+def saved(tmp_path, trained):
+    path = tmp_path / "model.npz"
+    save_model(path, trained, {"data_source": "random", "val_accuracy": 0.5})
+    return path
+
+
+def test_round_trip(saved, trained):
+    model, metadata = load_model(saved)
+    assert type(model) is type(trained)
+    assert model.params() == trained.params()
+    for key, value in trained.arrays().items():
+        np.testing.assert_array_equal(model.arrays()[key], value)
+    assert metadata["rule"] == "centroids"
+    assert metadata["data_source"] == "random"
+    assert metadata["val_accuracy"] == 0.5
+    assert metadata["seen"] == trained.seen.tolist()
+    assert metadata["format_version"] == modelfile.FORMAT_VERSION
+    assert {"created", "hebbviz_version", "params"} <= metadata.keys()
+
+
+def test_diverged_network_may_hold_non_finite_weights(tmp_path, centroids_rule):
+    model = MovingCentroids()
+    model.weights[3] = np.inf
+    model.diverged[3] = True
+    save_model(tmp_path / "m.npz", model, {})
+    loaded, _ = load_model(tmp_path / "m.npz")
+    assert loaded.diverged.tolist() == model.diverged.tolist()
+
+
+def _rewrite(path, change_metadata=None, change_arrays=None):
+    """Rewrite a saved model file with its metadata or arrays changed."""
+    with np.load(path) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    metadata = json.loads(str(arrays.pop(modelfile.METADATA_KEY)))
+    if change_metadata:
+        change_metadata(metadata)
+    if change_arrays:
+        change_arrays(arrays)
+    np.savez(path, **arrays, **{modelfile.METADATA_KEY: np.array(json.dumps(metadata))})
+
+
+def _truncate(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _scramble(path):
+    data = bytearray(path.read_bytes())
+    data[100:4000] = np.random.default_rng(0).integers(0, 256, 3900, dtype=np.uint8).tobytes()
+    path.write_bytes(bytes(data))
+
+
+BAD_FILES = {
+    "truncated": (_truncate, "not a readable model file"),
+    "corrupt": (_scramble, "model file"),
+    "text": (lambda p: p.write_text("hello"), "not a readable model file"),
+    "foreign npz": (lambda p: np.savez(p, x=np.zeros(3)), "not a hebbviz model file"),
+    "newer format": (
+        lambda p: _rewrite(p, lambda m: m.update(format_version=99)),
+        "newer hebbviz",
+    ),
+    "unknown rule": (lambda p: _rewrite(p, lambda m: m.update(rule="magic")), "unknown rule"),
+    "bad params": (
+        lambda p: _rewrite(p, lambda m: m["params"].update(width=3)),
+        "bad hyperparameters",
+    ),
+    "missing array": (lambda p: _rewrite(p, None, lambda a: a.pop("weights")), "missing arrays"),
+    "wrong shape": (
+        lambda p: _rewrite(p, None, lambda a: a.update(weights=np.zeros((10, 5)))),
+        r"expected float64 \(10, 784\)",
+    ),
+    "wrong dtype": (
+        lambda p: _rewrite(p, None, lambda a: a.update(seen=a["seen"].astype(np.float32))),
+        "array 'seen'",
+    ),
+    "non-finite": (
+        lambda p: _rewrite(p, None, lambda a: a["weights"].__setitem__((2, 5), np.nan)),
+        "non-finite",
+    ),
+    "negative counts": (
+        lambda p: _rewrite(p, None, lambda a: a["seen"].__setitem__(0, -1)),
+        "negative",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_bad_file_is_refused_in_one_line(saved, kind):
+    spoil, message = BAD_FILES[kind]
+    spoil(saved)
+    with pytest.raises(ModelFileError, match=message) as caught:
+        load_model(saved)
+    text = str(caught.value)
+    assert str(saved) in text
+    assert "\n" not in text
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ModelFileError, match="no such model file"):
+        load_model(tmp_path / "nope.npz")
+
+
+def test_failed_save_leaves_old_file_and_no_temp(saved, trained, monkeypatch):
+    before = saved.read_bytes()
+
+    def full_disk(file, **arrays):
+        file.write(b"PK\x03\x04 half a model")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(modelfile.np, "savez", full_disk)
+    with pytest.raises(ModelFileError, match="No space left on device"):
+        save_model(saved, trained, {})
+    assert saved.read_bytes() == before
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+
+
+def test_save_into_missing_folder(tmp_path, trained):
+    with pytest.raises(ModelFileError, match="cannot write"):
+        save_model(tmp_path / "no" / "such" / "m.npz", trained, {})
