@@ -1,0 +1,296 @@
+"""Rule ``itoh``: the source paper's per-label Hebbian networks, reproduced exactly.
+
+Kei Itoh, "Rethinking Deep Learning: Non-backpropagation and Non-optimization Machine Learning
+Approach Using Hebbian Neural Networks", arXiv:2411.05861 (2024).
+
+Every label has a network of ``H`` hidden layers ``Linear(784 -> 784) + activation`` and an output
+``Linear(784 -> 784)`` without activation. Only the ``H - 1`` hidden->hidden matrices learn: per
+image, after one forward pass that records every activation ``a_0`` (the unit-norm input) ...
+``a_H``, each ``W_i`` (mapping ``a_i`` to ``a_{i+1}``, ``i = 1 .. H-1``) takes
+``dW = lr * outer(a_{i+1}, a_i)``, ``W_i += dW``, ``W_i -= sum(|dW|) / W_i.size``. The first
+layer, the output layer and all biases never change. An image belongs to the label whose network
+answers with the largest L2 norm.
+
+All ten networks start identical (one seed), so the frozen layers and the starting learning
+matrices are stored once and shared; only the learning matrices are kept per label.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from hebbviz.kernels import itoh_block_corrections
+from hebbviz.models.base import NormClassifier
+from hebbviz.preprocess import unit_norm
+
+WIDTH = 784
+"""Every layer of the paper's networks is 784 wide, like the input."""
+
+ACTIVATIONS = ("relu", "step")
+DTYPES = ("float64", "float32")
+EVAL_CHUNK = 1024
+"""Images per forward pass in :meth:`ItohNetworks.label_norms` (bounds the memory it takes)."""
+
+
+class ItohNetworks(NormClassifier):
+    """The source paper's ten Hebbian networks, trained with an exact blocked scheme.
+
+    :meth:`learn_many` processes each label's images in blocks of ``block``: the block's
+    pre-activations and input dot products come from BLAS matrix products, a Numba kernel
+    (:func:`hebbviz.kernels.itoh_block_corrections`) adds the sequential corrections, and one
+    matrix product applies the block's update. The weights are those of the paper's one-image
+    loop (:meth:`learn_many_reference`) up to rounding.
+
+    Parameters
+    ----------
+    n_labels : int
+        How many networks (one per label).
+    hidden_layers : int
+        ``H >= 2`` hidden layers; ``H - 1`` hidden->hidden matrices learn.
+    lr : float
+        The Hebbian learning rate.
+    activation : {"relu", "step"}
+        Of the hidden layers; step is ``x > 0 -> 1 else 0``.
+    seed : int
+        Seeds the initialisation, the same for every network.
+    dtype : {"float64", "float32"}
+        Of weights and activations (the paper uses float64).
+    block : int
+        Images per block in :meth:`learn_many`; changes speed only, not the result.
+
+    Attributes
+    ----------
+    weights : ndarray, shape (n_labels, H - 1, 784, 784)
+        The learning hidden->hidden matrices, ``(out, in)``: ``a_{i+1} = act(W_i a_i + b_i)``.
+    seen, diverged : ndarray, shape (n_labels,)
+        See :class:`~hebbviz.models.base.NormClassifier`.
+
+    Notes
+    -----
+    Initialisation: ``numpy.random.default_rng(seed)`` draws, for each ``Linear`` layer from the
+    input to the output in turn, its weight matrix (``(out, in)``, row-major) from
+    ``U(-sqrt(6/784), +sqrt(6/784))`` (Kaiming-uniform for ReLU), then its bias from
+    ``U(-1/28, +1/28)``. Re-seeding before each network would draw the same numbers again, so
+    one draw serves all networks.
+    """
+
+    rule: ClassVar[str] = "itoh"
+    balanced_by_default: ClassVar[bool] = True
+    """Norms grow with the number of updates a network got: train on equal per-label counts."""
+    default_epochs: ClassVar[int] = 1
+    """The paper shows every image once."""
+
+    def __init__(
+        self,
+        n_labels: int = 10,
+        hidden_layers: int = 2,
+        lr: float = 1e-4,
+        activation: str = "relu",
+        seed: int = 0,
+        dtype: str = "float64",
+        block: int = 128,
+    ) -> None:
+        if int(n_labels) < 1:
+            raise ValueError(f"n_labels must be >= 1, got {n_labels}")
+        if int(hidden_layers) < 2:
+            raise ValueError(
+                f"hidden_layers must be >= 2 (the first hidden->hidden matrix is the one that "
+                f"learns), got {hidden_layers}"
+            )
+        if not np.isfinite(lr):
+            raise ValueError(f"lr must be a finite number, got {lr}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}"
+            )
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
+        if int(block) < 1:
+            raise ValueError(f"block must be >= 1, got {block}")
+        self.n_labels = int(n_labels)
+        self.hidden_layers = int(hidden_layers)
+        self.lr = float(lr)
+        self.activation = activation
+        self.seed = int(seed)
+        self.dtype = dtype
+        self.block = int(block)
+
+        rng = np.random.default_rng(self.seed)
+        bound = np.sqrt(6.0 / WIDTH)
+        layers = []
+        for _ in range(self.hidden_layers + 1):
+            weight = rng.uniform(-bound, bound, (WIDTH, WIDTH))
+            layers.append((weight, rng.uniform(-1.0 / 28, 1.0 / 28, WIDTH)))
+        real = np.dtype(dtype)
+        self.first_weight = layers[0][0].astype(real)
+        self.first_bias = layers[0][1].astype(real)
+        self.hidden_init = np.stack([w for w, _ in layers[1:-1]]).astype(real)
+        self.hidden_bias = np.stack([b for _, b in layers[1:-1]]).astype(real)
+        self.output_weight = layers[-1][0].astype(real)
+        self.output_bias = layers[-1][1].astype(real)
+        self.weights = np.repeat(self.hidden_init[None], self.n_labels, axis=0)
+        self.seen = np.zeros(self.n_labels, dtype=np.int64)
+        self.diverged = np.zeros(self.n_labels, dtype=bool)
+
+    # -- learning -------------------------------------------------------------------------------
+
+    def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
+        """Learn from each image once, in the given order, with the exact blocked scheme.
+
+        Each label's network sees its own images in their order (the networks are independent,
+        so grouping by label changes nothing). A network whose weights become non-finite is
+        marked in :attr:`diverged` and learns no more.
+        """
+        inputs, labels = self._prepare(images, labels)
+        with np.errstate(all="ignore"):
+            for label in np.unique(labels):
+                mine = inputs[labels == label]
+                self.seen[label] += len(mine)
+                if not self.diverged[label]:
+                    self._learn_blocked(int(label), mine)
+                    self._check_divergence(int(label))
+
+    def learn_many_reference(self, images: np.ndarray, labels: np.ndarray) -> None:
+        """The paper's plain one-image NumPy loop: the reference :meth:`learn_many` reproduces.
+
+        Slow (several matrix-vector products and a full pass over every learning matrix per
+        image); kept for tests and for ``hebbviz bench``. The output layer, which plays no part
+        in learning, is not evaluated.
+        """
+        inputs, labels = self._prepare(images, labels)
+        n_entries = WIDTH * WIDTH
+        with np.errstate(all="ignore"):
+            for x, label in zip(inputs, labels, strict=True):
+                activations = [self._activate(self.first_weight @ x + self.first_bias)]
+                for w, b in zip(self.weights[label], self.hidden_bias, strict=True):
+                    activations.append(self._activate(w @ activations[-1] + b))
+                for i, w in enumerate(self.weights[label]):
+                    delta = self.lr * np.outer(activations[i + 1], activations[i])
+                    w += delta
+                    w -= np.abs(delta).sum() / n_entries
+                self.seen[label] += 1
+            for label in np.unique(labels):
+                self._check_divergence(int(label))
+
+    def _learn_blocked(self, label: int, inputs: np.ndarray) -> None:
+        """One pass of ``label``'s network over ``inputs`` (unit norm), block by block."""
+        decay = abs(self.lr) / (WIDTH * WIDTH)
+        step = self.activation == "step"
+        for start in range(0, len(inputs), self.block):
+            h = self._first_layer(inputs[start : start + self.block])
+            for w, b in zip(self.weights[label], self.hidden_bias, strict=True):
+                z = h @ w.T
+                z += b
+                total = itoh_block_corrections(
+                    z, h @ h.T, np.abs(h).sum(axis=1), self.lr, decay, step
+                )
+                w += (self.lr * z).T @ h
+                w -= total
+                if not (np.isfinite(total) and np.isfinite(z).all()):
+                    return  # diverged: the weights are non-finite now, and stay so
+                h = z
+
+    def _check_divergence(self, label: int) -> None:
+        if not np.isfinite(self.weights[label]).all():
+            self.diverged[label] = True
+
+    # -- answering ------------------------------------------------------------------------------
+
+    def label_norms(self, images: np.ndarray) -> np.ndarray:
+        """The L2 norm of every network's output for every image, shape (n, n_labels).
+
+        NaN for the networks marked diverged; inf where an output overflows.
+        """
+        inputs = self._inputs(images)
+        norms = np.empty((len(inputs), self.n_labels))
+        with np.errstate(all="ignore"):
+            for start in range(0, len(inputs), EVAL_CHUNK):
+                first = self._first_layer(inputs[start : start + EVAL_CHUNK])
+                for label in range(self.n_labels):
+                    h = first
+                    for w, b in zip(self.weights[label], self.hidden_bias, strict=True):
+                        h = self._activate(h @ w.T + b)
+                    out = h @ self.output_weight.T + self.output_bias
+                    norms[start : start + EVAL_CHUNK, label] = np.linalg.norm(out, axis=1)
+        norms[:, self.diverged] = np.nan
+        return norms
+
+    def weight_images(self, label: int, layer: int = 0) -> np.ndarray:
+        """The change of ``label``'s learning matrix ``layer`` since initialisation, (784, 784).
+
+        Row ``j`` is how unit ``j`` of the next layer now weighs the 784 units of the previous
+        one. For ``H = 2`` there is one learning matrix; for ``H > 2`` the default ``layer=0``
+        is the first (hidden layer 1 -> 2), the one nearest the input.
+        """
+        return np.subtract(self.weights[label, layer], self.hidden_init[layer], dtype=np.float64)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "n_labels": self.n_labels,
+            "hidden_layers": self.hidden_layers,
+            "lr": self.lr,
+            "activation": self.activation,
+            "seed": self.seed,
+            "dtype": self.dtype,
+            "block": self.block,
+        }
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The learned matrices and counts, plus the shared frozen layers and starting matrices
+        (saved too, so a model file never depends on the random generator's stream)."""
+        return {
+            "weights": self.weights,
+            "seen": self.seen,
+            "diverged": self.diverged,
+            "hidden_init": self.hidden_init,
+            "hidden_bias": self.hidden_bias,
+            "first_weight": self.first_weight,
+            "first_bias": self.first_bias,
+            "output_weight": self.output_weight,
+            "output_bias": self.output_bias,
+        }
+
+    def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        expected = self.arrays()
+        if arrays.keys() != expected.keys():
+            missing = sorted(expected.keys() - arrays.keys())
+            extra = sorted(arrays.keys() - expected.keys())
+            raise ValueError(f"itoh arrays: missing {missing}, unexpected {extra}")
+        restored = {}
+        for key, current in expected.items():
+            value = np.asarray(arrays[key])
+            if value.shape != current.shape:
+                raise ValueError(
+                    f"itoh array {key!r} has shape {value.shape}, expected {current.shape}"
+                )
+            restored[key] = np.array(value, dtype=current.dtype, order="C")
+        for key, value in restored.items():
+            setattr(self, key, value)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _inputs(self, images: np.ndarray) -> np.ndarray:
+        """Unit-norm rows, shape (n, 784), in the model's dtype."""
+        return unit_norm(images).astype(self.dtype, copy=False)
+
+    def _prepare(self, images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        inputs = self._inputs(images)
+        labels = np.asarray(labels, dtype=np.int64).reshape(-1)
+        if len(labels) != len(inputs):
+            raise ValueError(f"{len(inputs)} images but {len(labels)} labels")
+        if len(labels) and (labels.min() < 0 or labels.max() >= self.n_labels):
+            raise ValueError(f"labels must be in 0..{self.n_labels - 1}")
+        return inputs, labels
+
+    def _activate(self, z: np.ndarray) -> np.ndarray:
+        if self.activation == "step":
+            return (z > 0).astype(self.dtype)
+        return np.maximum(z, 0, out=z)
+
+    def _first_layer(self, inputs: np.ndarray) -> np.ndarray:
+        """The frozen first layer's activations of a batch, shape (n, 784), C-contiguous."""
+        return self._activate(inputs @ self.first_weight.T + self.first_bias)
