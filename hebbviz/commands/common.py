@@ -1,10 +1,35 @@
-"""Options shared by several commands."""
+"""Options shared by several commands, and the data set they name."""
 
 import argparse
 
+from hebbviz.data.dataset import Dataset
+from hebbviz.data.sources import DATASET_NAMES, open_dataset
+
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
-    """``--data-dir DIR`` / ``--dataset NAME``: where the digits come from."""
+    """``--data-dir DIR`` / ``--dataset NAME``: where the digits come from.
+
+    Added both to ``hebbviz`` itself and to its subcommands, so they work before or after the
+    command's name. Their defaults are suppressed (a subcommand's default would overwrite a value
+    given before the command): read them with :func:`dataset_from_args`.
+    """
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--data-dir", metavar="DIR", help="folder with MNIST-format IDX files")
-    group.add_argument("--dataset", metavar="NAME", help="named data set (see `hebbviz info`)")
+    group.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="folder with MNIST-format IDX files (train-*, optionally t10k-*), or a torchvision "
+        "root",
+    )
+    group.add_argument(
+        "--dataset",
+        choices=DATASET_NAMES,
+        default=argparse.SUPPRESS,
+        help="named data set; by default MNIST if torchvision downloaded it before, else "
+        "synthetic digits",
+    )
+
+
+def dataset_from_args(args: argparse.Namespace) -> Dataset:
+    """The data set ``--data-dir`` / ``--dataset`` name (see :func:`open_dataset`)."""
+    return open_dataset(getattr(args, "data_dir", None), getattr(args, "dataset", None))
