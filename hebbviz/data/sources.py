@@ -73,7 +73,7 @@ def _idx_pair(folder: Path, prefix: str) -> tuple[Path, Path] | None:
     if images is None and labels is None:
         return None
     if images is None or labels is None:
-        present, missing = (images, "images") if images else (labels, "labels")
+        present, missing = (images, "labels") if images else (labels, "images")
         raise DatasetError(f"{present}: found, but not the {prefix} {missing} file beside it")
     return images, labels
 
