@@ -87,6 +87,134 @@ def itoh_block_corrections_numpy(
 # ---------------------------------------------------------------------------------------------
 # oja / sanger: subspace rules
 # ---------------------------------------------------------------------------------------------
+# One label's k x d weight matrix W learns from unit-norm inputs x_t with per-image rates lr_t:
+#   Oja's subspace rule  y = W x;  W += lr * outer(y, x - W^T y)
+#   Sanger's rule (GHA)  y = W x;  W += lr * (outer(y, x) - tril(outer(y, y)) @ W)
+# Each kernel fuses the update of image t with y = W x of image t+1, so one sweep over W per
+# image does both. The explicit fastmath flags allow reassociation (vectorised sums) and fused
+# multiply-adds only: no "nnan"/"ninf", so diverging weights still turn into inf/NaN as in the
+# twins, and divergence stays detectable.
+
+SUBSPACE_FASTMATH = {"reassoc", "contract"}
+
+
+@njit(cache=True, nogil=True, fastmath=SUBSPACE_FASTMATH)
+def _first_answer(weights: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``weights @ x`` (numba's ``@`` needs SciPy)."""
+    k, d = weights.shape
+    y = np.zeros(k)
+    for i in range(k):
+        total = 0.0
+        for j in range(d):
+            total += weights[i, j] * x[j]
+        y[i] = total
+    return y
+
+
+@njit(cache=True, nogil=True, fastmath=SUBSPACE_FASTMATH)
+def oja_pass(weights: np.ndarray, inputs: np.ndarray, rates: np.ndarray) -> None:
+    """One pass of Oja's subspace rule over ``inputs``, in order, updating ``weights`` in place.
+
+    Per image ``y = W x; W += lr * outer(y, x - W.T @ y)``. The sweep runs over the columns of
+    ``W`` (a transposed working copy): column ``j`` gives ``(W.T @ y)_j``, hence the residual
+    ``r_j``, is updated with ``lr * y * r_j``, and at once adds its share ``W[:, j] * x'_j`` of the
+    next image's answer ``y' = W x'`` (skipped where ``x'_j`` is zero, as most pixels are).
+
+    Parameters
+    ----------
+    weights : ndarray of float64, shape (k, d)
+        One label's weights; updated in place.
+    inputs : ndarray of float64, shape (n, d), C-contiguous
+        Preprocessed (unit-norm) images.
+    rates : ndarray of float64, shape (n,)
+        The learning rate of every image.
+    """
+    k, d = weights.shape
+    n = inputs.shape[0]
+    if n == 0:
+        return
+    columns = np.ascontiguousarray(weights.T)
+    y = _first_answer(weights, inputs[0])
+    y_next = np.zeros(k)
+    for t in range(n):
+        x = inputs[t]
+        x_next = inputs[min(t + 1, n - 1)]
+        lr = rates[t]
+        y_next[:] = 0.0
+        for j in range(d):
+            column = columns[j]
+            projection = 0.0
+            for i in range(k):
+                projection += column[i] * y[i]
+            step = lr * (x[j] - projection)
+            pixel = x_next[j]
+            if pixel == 0.0:
+                for i in range(k):
+                    column[i] += y[i] * step
+            else:
+                for i in range(k):
+                    w = column[i] + y[i] * step
+                    column[i] = w
+                    y_next[i] += w * pixel
+        y, y_next = y_next, y
+    weights[:] = columns.T
+
+
+def oja_pass_numpy(weights: np.ndarray, inputs: np.ndarray, rates: np.ndarray) -> None:
+    """NumPy twin of :func:`oja_pass`: the rule written out, one image at a time."""
+    for x, lr in zip(inputs, rates, strict=True):
+        y = weights @ x
+        weights += lr * np.outer(y, x - weights.T @ y)
+
+
+@njit(cache=True, nogil=True, fastmath=SUBSPACE_FASTMATH)
+def sanger_pass(weights: np.ndarray, inputs: np.ndarray, rates: np.ndarray) -> None:
+    """One pass of Sanger's rule (GHA) over ``inputs``, in order, updating ``weights`` in place.
+
+    Per image ``y = W x; W += lr * (outer(y, x) - tril(outer(y, y)) @ W)``, i.e. row ``i`` takes
+    ``lr * y_i * (x - sum_{m <= i} y_m W_m)``. The sweep runs down the rows: a running residual
+    loses row ``i``'s share ``y_i W_i`` (old weights), row ``i`` is updated with it, and the
+    updated row's answer to the next image is summed in the same loop.
+
+    Parameters
+    ----------
+    weights : ndarray of float64, shape (k, d), C-contiguous
+        One label's weights, rows in order of the components; updated in place.
+    inputs : ndarray of float64, shape (n, d), C-contiguous
+        Preprocessed (unit-norm) images.
+    rates : ndarray of float64, shape (n,)
+        The learning rate of every image.
+    """
+    k, d = weights.shape
+    n = inputs.shape[0]
+    if n == 0:
+        return
+    y = _first_answer(weights, inputs[0])
+    residual = np.empty(d)
+    for t in range(n):
+        x_next = inputs[min(t + 1, n - 1)]
+        lr = rates[t]
+        residual[:] = inputs[t]
+        for i in range(k):
+            row = weights[i]
+            y_i = y[i]
+            step = lr * y_i
+            answer = 0.0
+            for j in range(d):
+                w = row[j]
+                r = residual[j] - y_i * w
+                residual[j] = r
+                w += step * r
+                row[j] = w
+                answer += w * x_next[j]
+            y[i] = answer
+
+
+def sanger_pass_numpy(weights: np.ndarray, inputs: np.ndarray, rates: np.ndarray) -> None:
+    """NumPy twin of :func:`sanger_pass`: the rule written out, one image at a time."""
+    for x, lr in zip(inputs, rates, strict=True):
+        y = weights @ x
+        weights += lr * (np.outer(y, x) - np.tril(np.outer(y, y)) @ weights)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,3 +227,5 @@ def warm_up() -> None:
     for dtype in (np.float64, np.float32):
         tiny = np.zeros((2, 3), dtype)
         itoh_block_corrections(tiny, np.zeros((2, 2), dtype), np.zeros(2, dtype), 1e-3, 1e-3, False)
+    for subspace_pass in (oja_pass, sanger_pass):
+        subspace_pass(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))
