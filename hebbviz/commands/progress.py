@@ -1,0 +1,30 @@
+"""Progress bars (tqdm, on stderr, with images/s and ETA) for the long commands."""
+
+from __future__ import annotations
+
+import sys
+
+from tqdm import tqdm
+
+from hebbviz.data.dataset import Split
+from hebbviz.models.base import NormClassifier
+from hebbviz.training import Snapshot, train
+
+
+def progress_bar(total: int, desc: str) -> tqdm:
+    """A bar counting images, with their rate and the time left."""
+    return tqdm(
+        total=total, desc=desc, unit="img", unit_scale=True, file=sys.stderr, dynamic_ncols=True
+    )
+
+
+def train_with_progress(
+    model: NormClassifier, split: Split, *, epochs: int, seed: int, val: Split | None = None
+) -> Snapshot:
+    """Run :func:`hebbviz.training.train` to the end behind a progress bar; the last snapshot."""
+    with progress_bar(epochs * len(split), f"training {model.rule}") as bar:
+        for snapshot in train(model, split, epochs=epochs, seed=seed, val=val):
+            bar.update(snapshot.seen - bar.n)
+            if snapshot.diverged:
+                bar.set_postfix(diverged=len(snapshot.diverged))
+    return snapshot
