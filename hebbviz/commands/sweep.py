@@ -1,11 +1,335 @@
-"""`hebbviz sweep` (being written)."""
+"""``hebbviz sweep``: the paper's grid of hidden layers x learning rates, in parallel, resumable.
+
+Every grid point trains the ``itoh`` networks on the balanced training split and scores them on
+the validation split, in a worker process. Each finished point is appended to the CSV at once
+(one write, flushed), and points already in the CSV are skipped, so an interrupted sweep loses
+only the points that were running.
+"""
+
+from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hebbviz.commands.common import add_data_options, dataset_from_args
+from hebbviz.commands.progress import progress_bar
+from hebbviz.data.dataset import Split, balance
+from hebbviz.errors import HebbvizError
+from hebbviz.evaluation import evaluate
+from hebbviz.models import rule_class
+from hebbviz.training import train
+
+DEFAULT_HIDDEN_LAYERS = "2..15"
+DEFAULT_LRS = "1e-1..1e-8"
+COLUMNS = (
+    "hidden_layers",
+    "lr",
+    "activation",
+    "per_label",
+    "seed",
+    "data_source",
+    "val_accuracy",
+    "diverged_samples",
+    "diverged_labels",
+    "train_images",
+    "seconds",
+)
+KEY_COLUMNS = COLUMNS[:6]
+"""The columns that say which point a row is; the rest are its results."""
+BLAS_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+
+
+def parse_ints(spec: str) -> list[int]:
+    """``"2..15"``, ``"2,3,5"`` or a mix (``"2..4,8"``) as a list of ints, in the given order."""
+    values: list[int] = []
+    for item in spec.split(","):
+        try:
+            if ".." in item:
+                first, last = (int(part) for part in item.split(".."))
+                step = 1 if last >= first else -1
+                values += range(first, last + step, step)
+            else:
+                values.append(int(item))
+        except ValueError:
+            raise HebbvizError(f"bad integer list {spec!r} (e.g. 2..15 or 2,3,5)") from None
+    return values
+
+
+def parse_lrs(spec: str) -> list[float]:
+    """``"1e-1..1e-8"`` (every power of ten between, both included), ``"1e-3,5e-4"`` or a mix."""
+    values: list[float] = []
+    for item in spec.split(","):
+        try:
+            if ".." in item:
+                first, last = (math.log10(float(part)) for part in item.split(".."))
+                if first != round(first) or last != round(last):
+                    raise ValueError
+                step = 1 if last >= first else -1
+                values += [10.0**e for e in range(round(first), round(last) + step, step)]
+            else:
+                values.append(float(item))
+        except ValueError:
+            raise HebbvizError(
+                f"bad learning-rate list {spec!r} (e.g. 1e-1..1e-8, powers of ten, or 1e-3,5e-4)"
+            ) from None
+    if not all(math.isfinite(v) and v > 0 for v in values):
+        raise HebbvizError(f"learning rates must be positive numbers: {spec!r}")
+    return values
+
+
+def lr_text(lr: float) -> str:
+    """A learning rate, short: ``1e-04``, or more digits where it needs them."""
+    short = f"{lr:.0e}"
+    return short if float(short) == lr else f"{lr:.3g}"
+
+
+def point_key(row: dict[str, Any]) -> tuple:
+    """What identifies a grid point, the same for a row read back from the CSV."""
+    return (
+        int(row["hidden_layers"]),
+        float(row["lr"]),
+        str(row["activation"]),
+        int(row["per_label"]),
+        int(row["seed"]),
+        str(row["data_source"]),
+    )
+
+
+def read_done(path: Path) -> dict[tuple, dict[str, str]]:
+    """The points already in the CSV at ``path`` (none if it does not exist).
+
+    A row that does not parse (a write cut short by a crash) is ignored: it will be redone.
+
+    Raises
+    ------
+    HebbvizError
+        If the file exists but is not a sweep CSV.
+    """
+    if not path.exists():
+        return {}
+    try:
+        with path.open(newline="") as file:
+            reader = csv.DictReader(file)
+            if reader.fieldnames is not None and tuple(reader.fieldnames) != COLUMNS:
+                raise HebbvizError(
+                    f"{path}: not a sweep CSV of this hebbviz (columns {reader.fieldnames})"
+                )
+            done = {}
+            for row in reader:
+                with contextlib.suppress(TypeError, ValueError):
+                    float(row["val_accuracy"])
+                    done[point_key(row)] = row
+            return done
+    except (OSError, UnicodeDecodeError) as error:
+        raise HebbvizError(f"{path}: cannot read ({error})") from None
+
+
+def append_row(path: Path, row: dict[str, Any]) -> None:
+    """Append one row (and the header to a new file) in one write, flushed to disk."""
+    lines = []
+    new = not path.exists() or path.stat().st_size == 0
+    if new:
+        lines.append(",".join(COLUMNS))
+    elif not path.read_bytes().endswith(b"\n"):
+        lines.append("")  # finish a line cut short, so the new row starts on its own
+    cells = [row[column] for column in COLUMNS]
+    lines.append(",".join(_csv_cell(cell) for cell in cells))
+    with path.open("a", newline="") as file:
+        file.write("\n".join(lines) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _csv_cell(value: Any) -> str:
+    text = repr(value) if isinstance(value, float) else str(value)
+    if any(c in text for c in ',"\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+# -- worker processes -----------------------------------------------------------------------------
+
+_worker_data: tuple[Split, Split] | None = None
+
+
+def _init_worker(train_split: Split, val_split: Split) -> None:
+    global _worker_data
+    _worker_data = (train_split, val_split)
+
+
+def run_point(point: dict[str, Any], train_split: Split, val_split: Split) -> dict[str, Any]:
+    """Train and score one grid point; the CSV row."""
+    model = rule_class("itoh")(
+        hidden_layers=point["hidden_layers"],
+        lr=point["lr"],
+        activation=point["activation"],
+        seed=point["seed"],
+    )
+    began = time.perf_counter()
+    for _ in train(model, train_split, seed=point["seed"]):
+        pass
+    result = evaluate(model, val_split)
+    return {
+        **point,
+        "val_accuracy": result.accuracy,
+        "diverged_samples": result.diverged,
+        "diverged_labels": " ".join(str(i) for i in np.flatnonzero(model.diverged)),
+        "train_images": len(train_split),
+        "seconds": round(time.perf_counter() - began, 2),
+    }
+
+
+def _run_point_in_worker(point: dict[str, Any]) -> dict[str, Any]:
+    assert _worker_data is not None, "worker not initialised"
+    return run_point(point, *_worker_data)
+
+
+@contextlib.contextmanager
+def _blas_threads(threads: int) -> Iterator[None]:
+    """Limit the BLAS and Numba threads of the worker processes started inside."""
+    saved = {name: os.environ.get(name) for name in BLAS_VARIABLES}
+    os.environ.update({name: str(threads) for name in BLAS_VARIABLES})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_points(
+    points: list[dict[str, Any]], train_split: Split, val_split: Split, jobs: int, csv_path: Path
+) -> None:
+    """Run ``points`` in ``jobs`` spawned worker processes, appending each row as it finishes."""
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    with (
+        progress_bar(len(points) * len(train_split), "sweep") as bar,
+        _blas_threads(threads),
+    ):
+        executor = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(train_split, val_split),
+        )
+        try:
+            pending = {executor.submit(_run_point_in_worker, point) for point in points}
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    row = future.result()
+                    append_row(csv_path, row)
+                    bar.update(row["train_images"])
+                    bar.write(
+                        f"H={row['hidden_layers']:<2} lr={lr_text(row['lr']):<8} "
+                        f"val {row['val_accuracy']:.2%}"
+                    )
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+# -- the command ----------------------------------------------------------------------------------
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    subparsers.add_parser("sweep", help="(not yet available)").set_defaults(run=run)
+    parser = subparsers.add_parser(
+        "sweep",
+        help="sweep hidden layers x learning rates of rule itoh (parallel, resumable)",
+        description="Train and score rule itoh at every point of a grid of hidden layers x "
+        "learning rates (by default the paper's: H 2..15, lr 1e-1..1e-8) in parallel worker "
+        "processes. Each point is appended to the CSV when it finishes; points already in the "
+        "CSV are skipped, so an interrupted sweep resumes where it stopped.",
+    )
+    parser.add_argument("--rule", choices=("itoh",), default="itoh", help="the rule to sweep")
+    add_data_options(parser)
+    parser.add_argument(
+        "--hidden-layers",
+        default=DEFAULT_HIDDEN_LAYERS,
+        metavar="SPEC",
+        help=f"hidden layer counts, e.g. 2..15 or 2,3,5 (default {DEFAULT_HIDDEN_LAYERS})",
+    )
+    parser.add_argument(
+        "--lrs",
+        default=DEFAULT_LRS,
+        metavar="SPEC",
+        help=f"learning rates, e.g. 1e-1..1e-8 (powers of ten) or 1e-3,5e-4 (default "
+        f"{DEFAULT_LRS})",
+    )
+    parser.add_argument("--activation", choices=("relu", "step"), default="relu")
+    parser.add_argument(
+        "--per-label",
+        type=int,
+        metavar="N",
+        help="training images per label (default: the rarest label's count)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="initialisation and shuffling seed")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="J",
+        help="worker processes (default: one per CPU core)",
+    )
+    parser.add_argument("--csv", required=True, metavar="FILE", help="results, appended to")
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("hebbviz sweep")
+    hidden_layers = parse_ints(args.hidden_layers)
+    if min(hidden_layers) < 2:
+        raise HebbvizError(f"--hidden-layers must all be at least 2: {args.hidden_layers!r}")
+    lrs = parse_lrs(args.lrs)
+    if args.jobs < 1:
+        raise HebbvizError(f"--jobs must be at least 1, got {args.jobs}")
+    if args.per_label is not None and args.per_label < 1:
+        raise HebbvizError(f"--per-label must be at least 1, got {args.per_label}")
+    csv_path = Path(args.csv)
+    done = read_done(csv_path)
+    dataset = dataset_from_args(args)
+    train_split = balance(dataset.train, args.per_label)
+    per_label = min(train_split.per_label())
+    common = {"activation": args.activation, "per_label": per_label, "seed": args.seed}
+    points = [
+        {"hidden_layers": h, "lr": lr, **common, "data_source": dataset.source}
+        for h in hidden_layers
+        for lr in lrs
+    ]
+    todo = [point for point in points if point_key(point) not in done]
+    print(f"data: {dataset.source}; {per_label} training images per label")
+    print(
+        f"{len(points)} points, {len(points) - len(todo)} already in {csv_path}, "
+        f"{len(todo)} to run with {min(args.jobs, max(len(todo), 1))} worker processes"
+    )
+    if todo:
+        run_points(todo, train_split, dataset.val, min(args.jobs, len(todo)), csv_path)
+        done = read_done(csv_path)
+    print(table(hidden_layers, lrs, [done[point_key(point)] for point in points]))
+    return 0
+
+
+def table(hidden_layers: list[int], lrs: list[float], rows: list[dict[str, str]]) -> str:
+    """Validation accuracy per hidden layers (rows) x learning rate (columns); the best point."""
+    accuracy = {(int(r["hidden_layers"]), float(r["lr"])): float(r["val_accuracy"]) for r in rows}
+    best = max(accuracy, key=accuracy.get)
+    lines = ["validation accuracy (%), rows: hidden layers, columns: learning rate"]
+    lines.append("   H " + "".join(f"{lr_text(lr):>9}" for lr in lrs))
+    for h in hidden_layers:
+        cells = "".join(
+            f"{100 * accuracy[h, lr]:>8.1f}{'*' if (h, lr) == best else ' '}" for lr in lrs
+        )
+        lines.append(f"{h:>4} {cells}")
+    lines.append(f"best (*): H={best[0]}, lr={lr_text(best[1])}: {accuracy[best]:.2%}")
+    return "\n".join(lines)
