@@ -129,7 +129,7 @@ def bad_folder(folder: Path, problem: str) -> Path:
     ("problem", "words"),
     [
         ("truncated gzip", "truncated gzip"),
-        ("wrong magic", "not an IDX file (magic number 0x00000807)"),
+        ("wrong magic", "magic number 2055, expected 2049 for uint8 labels"),
         ("mismatched counts", "19 labels for 20 images"),
         ("label out of range", "label 11 at index 4 is out of range 0-9"),
     ],

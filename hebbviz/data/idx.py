@@ -26,6 +26,7 @@ DTYPES: dict[int, np.dtype] = {
 }
 IMAGES_MAGIC = 0x0803  # 2051
 LABELS_MAGIC = 0x0801  # 2049
+MNIST_KINDS = {IMAGES_MAGIC: "uint8 images", LABELS_MAGIC: "uint8 labels"}
 IMAGE_SIZE = 28
 
 
@@ -45,13 +46,15 @@ def _read_bytes(path: Path) -> bytes:
         raise DatasetError(f"{path}: corrupt or truncated gzip data ({error})") from None
 
 
-def load_idx(path: str | Path) -> np.ndarray:
+def load_idx(path: str | Path, magic: int | None = None) -> np.ndarray:
     """Read an IDX file, raw or gzip-compressed.
 
     Parameters
     ----------
     path : str or Path
         The file.
+    magic : int, optional
+        The magic number the file must have, e.g. :data:`IMAGES_MAGIC`.
 
     Returns
     -------
@@ -61,16 +64,20 @@ def load_idx(path: str | Path) -> np.ndarray:
     Raises
     ------
     DatasetError
-        If the file is missing, not IDX, corrupt, truncated or longer than its header says.
+        If the file is missing, not IDX (or not of the ``magic`` asked for), corrupt, truncated or
+        longer than its header says.
     """
     path = Path(path)
     data = _read_bytes(path)
     if len(data) < 4:
         raise DatasetError(f"{path}: too short for an IDX file ({len(data)} bytes)")
-    magic = int.from_bytes(data[:4], "big")
+    found_magic = int.from_bytes(data[:4], "big")
     zeros, type_code, ndim = data[0:2], data[2], data[3]
     if zeros != b"\0\0" or type_code not in DTYPES or ndim == 0:
-        raise DatasetError(f"{path}: not an IDX file (magic number {magic:#010x})")
+        raise DatasetError(f"{path}: not an IDX file (magic number {found_magic:#010x})")
+    if magic is not None and found_magic != magic:
+        kind = MNIST_KINDS.get(magic, "this data")
+        raise DatasetError(f"{path}: magic number {found_magic}, expected {magic} for {kind}")
     header = 4 + 4 * ndim
     if len(data) < header:
         raise DatasetError(f"{path}: truncated in the header ({len(data)} bytes)")
@@ -88,15 +95,6 @@ def load_idx(path: str | Path) -> np.ndarray:
         )
     flat = np.frombuffer(data, dtype=dtype, offset=header)
     return flat.astype(dtype.newbyteorder("=")).reshape(shape)
-
-
-def _expect(path: Path, array: np.ndarray, magic: int, what: str) -> None:
-    """Raise unless ``array`` has the data type and number of dimensions of ``magic``."""
-    if array.dtype != DTYPES[magic >> 8] or array.ndim != magic & 0xFF:
-        raise DatasetError(
-            f"{path}: expected {what} (magic {magic}), found {array.dtype} data of shape "
-            f"{array.shape}"
-        )
 
 
 def load_idx_split(images_path: str | Path, labels_path: str | Path, n_classes: int = 10) -> Split:
@@ -117,19 +115,17 @@ def load_idx_split(images_path: str | Path, labels_path: str | Path, n_classes: 
     Raises
     ------
     DatasetError
-        If either file is unreadable, the images are not n x 28 x 28 uint8, the labels not n
-        uint8 values in range, or the two counts differ.
+        If either file is unreadable or has the wrong magic number, the images are not 28 x 28
+        pixels, a label is out of range, or the two counts differ.
     """
     images_path, labels_path = Path(images_path), Path(labels_path)
-    images = load_idx(images_path)
-    _expect(images_path, images, IMAGES_MAGIC, "uint8 images")
+    images = load_idx(images_path, IMAGES_MAGIC)
     if images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
         raise DatasetError(
             f"{images_path}: images are {images.shape[1]} x {images.shape[2]} pixels, "
             f"expected {IMAGE_SIZE} x {IMAGE_SIZE}"
         )
-    labels = load_idx(labels_path)
-    _expect(labels_path, labels, LABELS_MAGIC, "uint8 labels")
+    labels = load_idx(labels_path, LABELS_MAGIC)
     if len(labels) != len(images):
         raise DatasetError(
             f"{labels_path}: {len(labels)} labels for {len(images)} images in {images_path.name}"
