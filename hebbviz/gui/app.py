@@ -1,0 +1,111 @@
+"""Start the app, or build its window offscreen and save a screenshot."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from hebbviz.errors import HebbvizError
+
+
+def _application():  # noqa: ANN202 (QApplication is imported lazily, after the platform is set)
+    """The QApplication (created once), with pyqtgraph configured."""
+    from PySide6.QtWidgets import QApplication
+
+    from hebbviz.gui import style
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(style.ORGANIZATION)
+    app.setApplicationName(style.APPLICATION)
+    app.setApplicationDisplayName("hebbviz")
+    style.configure_pyqtgraph()
+    return app
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the main window (``hebbviz`` with no command); returns the exit status.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``model`` (a model file, else the last one used, else the shipped default),
+        ``data_dir`` / ``dataset`` (see :func:`hebbviz.commands.common.dataset_from_args`),
+        ``screenshot`` (a PNG path: build the window offscreen, save it, exit) and
+        ``draw_sample`` (a validation digit to put on the canvas first).
+
+    Raises
+    ------
+    HebbvizError
+        A bad model file, data folder or sample number given on the command line.
+    """
+    if args.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from hebbviz.gui.main_window import MainWindow
+    from hebbviz.modelfile import load_model
+
+    data_dir = getattr(args, "data_dir", None)
+    name = getattr(args, "dataset", None)
+    given = load_model(args.model) if args.model else None  # a bad file: exit 2, one line
+    app = _application()
+    window = MainWindow(remember=args.screenshot is None)
+    if given is not None:
+        window.set_model(*given, Path(args.model))
+    else:
+        window.load_startup_model()
+    if args.screenshot is not None:
+        try:
+            save_screenshot(window, Path(args.screenshot), args.draw_sample, data_dir, name)
+        finally:
+            window.close()
+            window.deleteLater()
+        return 0
+    if args.draw_sample is not None:
+        window.datasetChanged.connect(lambda: window.show_validation_digit(args.draw_sample))
+    window.show()
+    window.warm_up_kernels()
+    window.load_dataset(data_dir, name)
+    return app.exec()
+
+
+def save_screenshot(
+    window,  # noqa: ANN001 (MainWindow; Qt is imported lazily)
+    path: Path,
+    sample: int | None,
+    data_dir: str | None,
+    name: str | None,
+) -> None:
+    """Render the whole window (with validation digit ``sample`` drawn) into a PNG at ``path``.
+
+    Everything runs in this thread, so the picture shows the finished answer.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from hebbviz import kernels
+    from hebbviz.data.sources import open_dataset
+
+    if path.suffix.lower() != ".png":
+        raise HebbvizError(f"{path}: a screenshot is saved as PNG; give a path ending in .png")
+    folder = path.parent
+    if not folder.is_dir():
+        raise HebbvizError(f"{path}: no such folder {folder}")
+    kernels.warm_up()
+    window.set_dataset(open_dataset(data_dir, name))
+    window.mark_kernels_ready()
+    if sample is not None:
+        window.show_validation_digit(sample)
+    window.show()
+    QApplication.processEvents()
+    window.refresh_answer()
+    QApplication.processEvents()
+    picture = window.grab()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".png", dir=folder)
+    os.close(fd)
+    try:
+        if not picture.save(tmp, "PNG"):
+            raise HebbvizError(f"{path}: cannot write the screenshot")
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,628 @@
+"""The main window: draw on the left, see the framed digit and every label's answer on the right."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hebbviz import kernels
+from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
+from hebbviz.data.sources import open_dataset
+from hebbviz.errors import HebbvizError
+from hebbviz.gui import style
+from hebbviz.gui.canvas import DrawingCanvas, FramedView
+from hebbviz.gui.contributions import ContributionMaps
+from hebbviz.gui.help import HelpDialog
+from hebbviz.gui.norm_bars import NormBars
+from hebbviz.modelfile import load_model, save_model
+from hebbviz.models import rule_class
+from hebbviz.models.base import NormClassifier
+
+DEFAULT_MODEL = "default-oja.npz"
+"""The model shipped in ``hebbviz.assets``, loaded when no other is given."""
+
+REFRESH_MS = 40
+"""While drawing, the answer is recomputed at most this often (the drawing itself is never held
+up)."""
+
+MODEL_FILTER = "hebbviz models (*.npz);;All files (*)"
+
+
+def default_model_path() -> Path:
+    """Where the shipped default model is (it may be missing in a development checkout)."""
+    return Path(str(resources.files("hebbviz.assets") / DEFAULT_MODEL))
+
+
+class _Relay(QObject):
+    """Carries a background job's outcome to the GUI thread (queued signal delivery)."""
+
+    done = Signal(object)
+    failed = Signal(object)
+
+
+def run_in_background(
+    parent: QObject,
+    job: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None],
+    name: str,
+) -> threading.Thread:
+    """Run ``job()`` in a daemon thread; its result or exception is handed to ``on_done`` or
+    ``on_failed`` on the GUI thread. The thread touches no widget."""
+    relay = _Relay(parent)
+    relay.done.connect(on_done)
+    relay.failed.connect(on_failed)
+    relay.done.connect(relay.deleteLater)
+    relay.failed.connect(relay.deleteLater)
+
+    def work() -> None:
+        try:
+            result = job()
+        except Exception as error:  # handed to the GUI thread, which reports it
+            relay.failed.emit(error)
+        else:
+            relay.done.emit(result)
+
+    thread = threading.Thread(target=work, name=f"hebbviz-{name}", daemon=True)
+    thread.start()
+    return thread
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {style.MUTED_TEXT};")
+    return label
+
+
+class MainWindow(QMainWindow):
+    """Draw a digit, see the 28x28 image the networks get, and every label's answer norm.
+
+    Attributes
+    ----------
+    canvas : DrawingCanvas
+    model : NormClassifier
+        The current model; read its arrays only inside ``with model_lock:``.
+    model_lock : threading.Lock
+    metadata : dict
+        The current model file's metadata (empty for an untrained model).
+    model_path : Path or None
+        The file the current model came from.
+    dataset : Dataset or None
+        The current data set (loaded in the background).
+    tabs : QTabWidget
+        "Answer" (norm bars and contribution maps); more views are added as tabs.
+
+    Signals
+    -------
+    modelChanged()
+    datasetChanged()
+    kernelsReady()
+    """
+
+    modelChanged = Signal()
+    datasetChanged = Signal()
+    kernelsReady = Signal()
+
+    def __init__(self, remember: bool = True, parent: QWidget | None = None) -> None:
+        """
+        Parameters
+        ----------
+        remember : bool
+            Read and write the user's settings (geometry, recent models, last data folder).
+            Off for screenshots, which must not depend on who takes them.
+        """
+        super().__init__(parent)
+        self.remember = remember
+        self.model_lock = threading.Lock()
+        self.model: NormClassifier = rule_class("oja")()
+        self.metadata: dict[str, Any] = {}
+        self.model_path: Path | None = None
+        self.dataset: Dataset | None = None
+        self.kernels_ready = False
+        self._help: HelpDialog | None = None
+
+        self.setWindowTitle("hebbviz - draw a digit")
+        self._build_views()
+        self._build_actions()
+        self._build_menus()
+        self._build_status()
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh_answer)
+        self.canvas.drawingChanged.connect(self._schedule_refresh)
+
+        self.resize(1280, 760)
+        if self.remember:
+            geometry = style.settings().value(style.KEY_GEOMETRY)
+            if isinstance(geometry, QByteArray):
+                self.restoreGeometry(geometry)
+        self._show_model_info()
+        self.refresh_answer()
+
+    # ------------------------------------------------------------------ layout
+
+    def _build_views(self) -> None:
+        self.canvas = DrawingCanvas()
+        self.framed_view = FramedView()
+        classes = self.classes()
+        self.bars = NormBars(classes)
+        self.contributions = ContributionMaps(classes)
+
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Wipe the canvas (Esc or Delete)")
+        self.clear_button.clicked.connect(self.canvas.clear)
+        self.undo_button = QPushButton("Undo stroke")
+        self.undo_button.setToolTip("Take back the last stroke (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.canvas.undo)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+
+        draw = QWidget()
+        draw_layout = QVBoxLayout(draw)
+        draw_header = QHBoxLayout()
+        draw_header.addWidget(_heading("1  Draw a digit"), 1)
+        draw_header.addWidget(_caption("Esc clears · Ctrl+Z undoes a stroke"))
+        draw_layout.addLayout(draw_header)
+        draw_layout.addWidget(self.canvas, 1)
+        draw_layout.addLayout(buttons)
+
+        seen = QWidget()
+        seen_layout = QVBoxLayout(seen)
+        seen_layout.addWidget(_heading("2  What the networks see"))
+        seen_layout.addWidget(self.framed_view)
+        seen_layout.addWidget(
+            _caption(
+                "Your drawing framed like MNIST: cropped, scaled into the dashed 20×20 box, "
+                "centred by its centre of mass, 28×28 pixels."
+            )
+        )
+        seen_layout.addStretch(1)
+        seen.setFixedWidth(236)
+        seen.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+
+        answer = QWidget()
+        answer_layout = QVBoxLayout(answer)
+        header = QHBoxLayout()
+        header.addWidget(_heading("3  Every label's network answers; the longest wins"), 1)
+        help_button = QPushButton("What am I looking at?")
+        help_button.setToolTip("How norm-based cognition works (F1)")
+        help_button.clicked.connect(self.show_help)
+        header.addWidget(help_button)
+        answer_layout.addLayout(header)
+        answer_layout.addWidget(self.bars, 5)
+        answer_layout.addWidget(self.contributions, 6)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(answer, "Answer")
+
+        left = QWidget()
+        left_layout = QHBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(draw, 1)
+        left_layout.addWidget(seen)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 520])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcuts: list[QKeySequence], tip: str
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts(shortcuts)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence
+        self.open_action = self._action(
+            "&Open model...", self.choose_model, [key(key.StandardKey.Open)], "Open a model file"
+        )
+        self.save_action = self._action(
+            "&Save model as...",
+            self.choose_save_path,
+            [key(key.StandardKey.Save), key(key.StandardKey.SaveAs)],
+            "Save the current model to a file",
+        )
+        self.default_action = self._action(
+            "Load &default model",
+            self.load_default_model,
+            [],
+            "Load the model shipped with hebbviz",
+        )
+        self.data_action = self._action(
+            "Open &data folder...",
+            self.choose_data_dir,
+            [],
+            "Use a folder of MNIST-format IDX files as the data set",
+        )
+        self.quit_action = self._action(
+            "&Quit", self.close, [key(key.StandardKey.Quit), key("Ctrl+Q")], "Close hebbviz"
+        )
+        self.undo_action = self._action(
+            "&Undo stroke",
+            self.canvas.undo,
+            [key(key.StandardKey.Undo)],
+            "Take back the last stroke",
+        )
+        self.clear_action = self._action(
+            "&Clear canvas",
+            self.canvas.clear,
+            [key(Qt.Key.Key_Escape), key(Qt.Key.Key_Delete)],
+            "Wipe the canvas",
+        )
+        self.contributions_action = self._action(
+            "Show &contribution maps",
+            lambda: self.contributions.setVisible(self.contributions_action.isChecked()),
+            [key("Ctrl+M")],
+            "Show or hide the per-pixel contribution maps",
+        )
+        self.contributions_action.setCheckable(True)
+        self.contributions_action.setChecked(True)
+        self.help_action = self._action(
+            "&What am I looking at?",
+            self.show_help,
+            [key(key.StandardKey.HelpContents), key("F1")],
+            "How norm-based cognition works",
+        )
+        self.about_action = self._action("&About hebbviz", self.show_about, [], "About hebbviz")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.file_menu.addAction(self.data_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.model_menu = bar.addMenu("&Model")
+        self.model_menu.addAction(self.open_action)
+        self.recent_menu = self.model_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.model_menu.addAction(self.save_action)
+        self.model_menu.addSeparator()
+        self.model_menu.addAction(self.default_action)
+        self.edit_menu = bar.addMenu("&Edit")
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.clear_action)
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self.contributions_action)
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addAction(self.help_action)
+        self.help_menu.addAction(self.about_action)
+
+    def _build_status(self) -> None:
+        self.model_label = QLabel()
+        self.data_label = QLabel("data: none yet")
+        self.kernel_label = QLabel("Compiling kernels...")
+        self.kernel_label.setToolTip(
+            "The learning rules run as compiled Numba kernels; they are compiled (or loaded from "
+            "the cache) in the background when the app starts."
+        )
+        status = self.statusBar()
+        status.addWidget(self.model_label, 1)
+        status.addPermanentWidget(self.data_label)
+        status.addPermanentWidget(self.kernel_label)
+
+    # ------------------------------------------------------------------ the answer
+
+    def classes(self) -> tuple[str, ...]:
+        """The current model's class names: from its file, else the data set's, else digits."""
+        n = self.model.n_labels
+        candidates = (self.metadata.get("classes"), self.dataset and self.dataset.classes)
+        for names in candidates:
+            if isinstance(names, list | tuple) and len(names) == n:
+                return tuple(str(name) for name in names)
+        return DIGIT_CLASSES if n == len(DIGIT_CLASSES) else tuple(str(i) for i in range(n))
+
+    def _schedule_refresh(self) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def refresh_answer(self) -> None:
+        """Frame the drawing and show every label's answer to it (now, not throttled)."""
+        self._refresh_timer.stop()
+        image = self.canvas.framed_image()
+        self.framed_view.set_image(image)
+        if image is None:
+            self.bars.set_norms(None)
+            self.contributions.set_contributions(None)
+            return
+        with self.model_lock:
+            norms = self.model.label_norms(image[None])[0]
+            maps = self.model.contributions(image)
+        self.bars.set_norms(norms)
+        self.contributions.set_contributions(maps, self.bars.winner_index())
+
+    def prediction(self) -> str | None:
+        """The class name shown as the answer, or None (blank canvas, no answer)."""
+        winner = self.bars.winner_index()
+        return None if winner is None else self.bars.classes[winner]
+
+    # ------------------------------------------------------------------ models
+
+    def set_model(
+        self, model: NormClassifier, metadata: dict[str, Any] | None, path: Path | None = None
+    ) -> None:
+        """Make ``model`` the current one and show its answer to the drawing."""
+        with self.model_lock:
+            self.model = model
+        self.metadata = dict(metadata or {})
+        self.model_path = path
+        self._apply_classes()
+        self.contributions.show_unavailable(not self._has_contributions())
+        self._show_model_info()
+        self.refresh_answer()
+        self.modelChanged.emit()
+
+    def _has_contributions(self) -> bool:
+        """Whether the model's rule has a per-pixel reading (``contributions`` is overridden)."""
+        return type(self.model).contributions is not NormClassifier.contributions
+
+    def _apply_classes(self) -> None:
+        classes = self.classes()
+        if classes != self.bars.classes:
+            self.bars.set_classes(classes)
+            self.contributions.set_classes(classes)
+
+    def _show_model_info(self) -> None:
+        model, meta = self.model, self.metadata
+        name = self.model_path.name if self.model_path else "untrained model"
+        params = ", ".join(f"{k}={v}" for k, v in model.params().items() if k != "n_labels")
+        seen = int(np.sum(model.seen))
+        parts = [f"Model: {name}", f"{model.rule} ({params})", f"learned from {seen:,} images"]
+        if isinstance(meta.get("val_accuracy"), int | float):
+            parts.append(f"validation accuracy {100 * meta['val_accuracy']:.1f}%")
+        if seen == 0:
+            parts.append("open a trained model with Ctrl+O")
+        self.model_label.setText(" · ".join(parts))
+        source = meta.get("data_source")
+        self.model_label.setToolTip(f"{self.model_path or ''}\ntrained on: {source or 'nothing'}")
+
+    def open_model(self, path: str | Path) -> bool:
+        """Load a model file; a bad file gets a message box (its one-line reason) and changes
+        nothing. Returns whether it loaded."""
+        path = Path(path)
+        try:
+            model, metadata = load_model(path)
+        except HebbvizError as error:
+            QMessageBox.warning(self, "Cannot open model", str(error))
+            return False
+        self.set_model(model, metadata, path)
+        self._remember_model(path)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def load_default_model(self) -> bool:
+        """Load the shipped default model; without it, keep an untrained one and say so."""
+        path = default_model_path()
+        try:
+            model, metadata = load_model(path)
+        except HebbvizError as error:
+            self.set_model(rule_class("oja")(), None)
+            self.statusBar().showMessage(
+                f"No default model ({error}): the networks are untrained. Open a model (Ctrl+O).",
+            )
+            return False
+        self.set_model(model, metadata, path)
+        return True
+
+    def load_startup_model(self) -> None:
+        """The last model used (when remembered and still loadable), else the default one."""
+        last = style.settings().value(style.KEY_LAST_MODEL) if self.remember else None
+        if last and Path(str(last)).is_file():
+            try:
+                model, metadata = load_model(str(last))
+            except HebbvizError as error:
+                self.statusBar().showMessage(f"Last model not loaded: {error}", 8000)
+            else:
+                self.set_model(model, metadata, Path(str(last)))
+                return
+        self.load_default_model()
+
+    def choose_model(self) -> None:
+        """Ask for a model file and open it."""
+        start = str(self.model_path.parent) if self.model_path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", start, MODEL_FILTER)
+        if path:
+            self.open_model(path)
+
+    def save_model_to(self, path: str | Path) -> bool:
+        """Save the current model (a consistent copy) with its metadata; errors get a message."""
+        path = Path(path)
+        with self.model_lock:
+            snapshot = self.model.copy()
+        try:
+            self.metadata = save_model(path, snapshot, self.metadata)
+        except HebbvizError as error:
+            QMessageBox.warning(self, "Cannot save model", str(error))
+            return False
+        self.model_path = path
+        self._remember_model(path)
+        self._show_model_info()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def choose_save_path(self) -> None:
+        """Ask where to save the current model, then save it."""
+        start = str(self.model_path) if self.model_path else "model.npz"
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", start, MODEL_FILTER)
+        if path:
+            if not Path(path).suffix:
+                path += ".npz"
+            self.save_model_to(path)
+
+    def recent_models(self) -> list[str]:
+        """Recently opened or saved model files, newest first."""
+        value = style.settings().value(style.KEY_RECENT_MODELS, [])
+        return [str(v) for v in ([value] if isinstance(value, str) else value or [])]
+
+    def _remember_model(self, path: Path) -> None:
+        if not self.remember or path == default_model_path():
+            return
+        settings = style.settings()
+        settings.setValue(style.KEY_LAST_MODEL, str(path))
+        recent = [str(path.resolve())]
+        recent += [p for p in self.recent_models() if p != recent[0]]
+        settings.setValue(style.KEY_RECENT_MODELS, recent[: style.MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_models()
+        for number, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{number} {path}")
+            action.triggered.connect(lambda checked=False, p=path: self.open_model(p))
+        if not recent:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    # ------------------------------------------------------------------ data
+
+    def load_dataset(self, data_dir: str | Path | None = None, name: str | None = None) -> None:
+        """Open a data set in the background; ``datasetChanged`` follows (errors get a message).
+
+        With neither argument: the last data folder used (if remembered), else the default
+        source (see :func:`hebbviz.data.sources.open_dataset`).
+        """
+        if data_dir is None and name is None and self.remember:
+            last = style.settings().value(style.KEY_LAST_DATA_DIR)
+            data_dir = str(last) if last and Path(str(last)).is_dir() else None
+        self.data_label.setText("data: loading...")
+        run_in_background(
+            self,
+            lambda: open_dataset(data_dir, name),
+            lambda dataset: self.set_dataset(dataset, data_dir),
+            self._dataset_failed,
+            "load-data",
+        )
+
+    def set_dataset(self, dataset: Dataset, data_dir: str | Path | None = None) -> None:
+        """Make ``dataset`` the current one (remembering its folder, if it has one)."""
+        self.dataset = dataset
+        kind = "synthetic digits" if dataset.synthetic else dataset.source
+        self.data_label.setText(f"data: {kind if len(kind) < 48 else '...' + kind[-45:]}")
+        self.data_label.setToolTip(
+            f"{dataset.source}\n{len(dataset.train):,} training and {len(dataset.val):,} "
+            "validation images"
+        )
+        if data_dir is not None and self.remember:
+            style.settings().setValue(style.KEY_LAST_DATA_DIR, str(Path(data_dir).resolve()))
+        self._apply_classes()
+        self.refresh_answer()
+        self.datasetChanged.emit()
+
+    def _dataset_failed(self, error: BaseException) -> None:
+        self.data_label.setText("data: none")
+        if isinstance(error, HebbvizError):
+            QMessageBox.warning(self, "Cannot open data", str(error))
+        else:
+            QMessageBox.critical(self, "Cannot open data", f"{type(error).__name__}: {error}")
+
+    def choose_data_dir(self) -> None:
+        """Ask for a folder of IDX files and use it as the data set."""
+        path = QFileDialog.getExistingDirectory(self, "Open a folder of MNIST-format IDX files")
+        if path:
+            self.load_dataset(path)
+
+    def show_validation_digit(self, index: int) -> None:
+        """Put digit ``index`` of the current data set's validation split on the canvas.
+
+        Raises
+        ------
+        HebbvizError
+            If there is no data set yet or the index is out of range.
+        """
+        if self.dataset is None:
+            raise HebbvizError("no data set loaded yet: cannot show a validation digit")
+        count = len(self.dataset.val)
+        if not 0 <= index < count:
+            raise HebbvizError(
+                f"--draw-sample {index}: the validation split has digits 0..{count - 1}"
+            )
+        self.canvas.show_digit(self.dataset.val.images[index])
+        self.refresh_answer()
+
+    # ------------------------------------------------------------------ kernels
+
+    def warm_up_kernels(self) -> None:
+        """Compile the Numba kernels in the background; the status bar shows progress."""
+        self.kernel_label.setText("Compiling kernels...")
+        run_in_background(
+            self, kernels.warm_up, self.mark_kernels_ready, self._kernels_failed, "warm-up"
+        )
+
+    def mark_kernels_ready(self, _: object = None) -> None:
+        """Show that the kernels are compiled (called when the warm-up is done)."""
+        self.kernels_ready = True
+        self.kernel_label.setText("Kernels ready")
+        self.kernelsReady.emit()
+
+    def _kernels_failed(self, error: BaseException) -> None:
+        self.kernel_label.setText("Kernels failed to compile")
+        self.kernel_label.setToolTip(f"{type(error).__name__}: {error}")
+
+    # ------------------------------------------------------------------ help and closing
+
+    def show_help(self) -> None:
+        """Open (or raise) the "What am I looking at?" panel."""
+        if self._help is None:
+            self._help = HelpDialog(self)
+        self._help.show()
+        self._help.raise_()
+        self._help.activateWindow()
+
+    def show_about(self) -> None:
+        from hebbviz import __version__
+
+        QMessageBox.about(
+            self,
+            "About hebbviz",
+            f"<b>hebbviz {__version__}</b><p>Ten small Hebbian networks learn handwritten digits "
+            "without backpropagation; the longest answer wins.</p><p>Method: Kei Itoh, "
+            "arXiv:2411.05861 (2024). MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. "
+            "Burges.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.remember:
+            style.settings().setValue(style.KEY_GEOMETRY, self.saveGeometry())
+        if self._help is not None:
+            self._help.close()
+        super().closeEvent(event)

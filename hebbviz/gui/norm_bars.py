@@ -1,0 +1,143 @@
+"""The answer: one bar per label (the length of its network's answer), the winner named in large
+type."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+
+from hebbviz.gui import style
+from hebbviz.models.base import winning_labels
+
+BAR_WIDTH = 0.72
+
+
+class NormBars(QWidget):
+    """A bar chart of every label's answer norm, with the winner highlighted and named."""
+
+    def __init__(self, classes: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._classes: tuple[str, ...] = ()
+        self._norms: np.ndarray | None = None
+
+        self.winner = QLabel()
+        self.winner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.winner.font()
+        font.setPointSizeF(font.pointSizeF() * 3.2)
+        font.setBold(True)
+        self.winner.setFont(font)
+        self.winner.setToolTip(
+            "The label whose network gives the longest answer to the 28x28 image wins."
+        )
+        self.detail = QLabel()
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setWordWrap(True)
+        self.detail.setStyleSheet(f"color: {style.MUTED_TEXT};")
+
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setMinimumHeight(180)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.plot.showGrid(y=True, alpha=0.25)
+        self.plot.setLabel("left", "length of the answer (norm)")
+        self.plot.getAxis("bottom").setStyle(tickLength=0)
+        self.plot.setToolTip(
+            "One bar per label: the length (L2 norm) of that label's network's answer.\n"
+            "Every network answers every image; the longest answer (orange) wins.\n"
+            "Hover over a bar for its exact value."
+        )
+        self.bars = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
+        self.plot.addItem(self.bars)
+        self.values: list[pg.TextItem] = []
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.winner)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.plot, 1)
+        self.set_classes(classes)
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self._classes
+
+    def set_classes(self, classes: tuple[str, ...]) -> None:
+        """One bar per class name; clears the values."""
+        self._classes = tuple(classes)
+        for item in self.values:
+            self.plot.removeItem(item)
+        self.values = []
+        for _ in self._classes:
+            text = pg.TextItem(anchor=(0.5, 1.0), color="#2b2f36")
+            self.plot.addItem(text)
+            self.values.append(text)
+        ticks = [list(enumerate(self._classes))]
+        self.plot.getAxis("bottom").setTicks(ticks)
+        self.plot.setXRange(-0.6, len(self._classes) - 0.4, padding=0)
+        self.set_norms(None)
+
+    def winner_index(self) -> int | None:
+        """The winning label shown, or None (blank canvas, or a network diverged)."""
+        if self._norms is None:
+            return None
+        winner = int(winning_labels(self._norms[None])[0])
+        return None if winner < 0 else winner
+
+    def set_norms(self, norms: np.ndarray | None) -> None:
+        """Show every label's answer norm (shape (n_labels,)); None empties the chart."""
+        n = len(self._classes)
+        self._norms = None if norms is None else np.asarray(norms, dtype=np.float64)
+        if self._norms is None:
+            self.bars.setOpts(x=np.arange(n), height=np.zeros(n), brushes=[style.BAR] * n)
+            for text in self.values:
+                text.setText("")
+            self.plot.setYRange(0, 1, padding=0)
+            self.winner.setText("?")
+            self.winner.setStyleSheet(f"color: {style.MUTED_TEXT};")
+            self.detail.setText("Draw a digit: every label's network will answer it.")
+            return
+        finite = np.isfinite(self._norms)
+        heights = np.where(finite, self._norms, 0.0)
+        winner = self.winner_index()
+        brushes = [style.ACCENT if i == winner else style.BAR for i in range(n)]
+        self.bars.setOpts(x=np.arange(n), height=heights, brushes=brushes)
+        top = max(float(heights.max()), 1e-12)
+        self.plot.setYRange(0, top * 1.16, padding=0)
+        for i, (text, value) in enumerate(zip(self.values, self._norms, strict=True)):
+            text.setText(f"{value:.3g}" if np.isfinite(value) else "diverged")
+            text.setColor(style.ACCENT if i == winner else "#2b2f36")
+            text.setPos(i, heights[i] + top * 0.01)
+        if winner is None:
+            broken = ", ".join(self._classes[i] for i in np.flatnonzero(~finite))
+            self.winner.setText("no answer")
+            self.winner.setStyleSheet(f"color: {style.MUTED_TEXT};")
+            self.detail.setText(f"The network of {broken} diverged: its answer is not a number.")
+            return
+        order = np.argsort(-heights)
+        runner_up = int(order[1]) if n > 1 else winner
+        self.winner.setText(self._classes[winner])
+        self.winner.setStyleSheet(f"color: {style.ACCENT.name()};")
+        self.detail.setText(
+            f"{self._classes[winner]}'s network answers longest: {heights[winner]:.3g} "
+            f"(next: {self._classes[runner_up]}, {heights[runner_up]:.3g})"
+        )
+
+    def _hover(self, position: QPointF) -> None:
+        """A tooltip with the exact value of the bar under the mouse."""
+        if self._norms is None or not self.plot.sceneBoundingRect().contains(position):
+            return
+        x = self.plot.getViewBox().mapSceneToView(position).x()
+        index = int(round(x))
+        if not (0 <= index < len(self._classes)) or abs(x - index) > BAR_WIDTH / 2:
+            QToolTip.hideText()
+            return
+        QToolTip.showText(
+            self.plot.mapToGlobal(self.plot.mapFromScene(position)),
+            f"{self._classes[index]}: its network's answer has norm {self._norms[index]:.4g}",
+            self.plot,
+        )

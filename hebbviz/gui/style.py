@@ -1,0 +1,51 @@
+"""Shared look and settings of the app: colours, colour maps, pyqtgraph setup, QSettings keys."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor
+
+ORGANIZATION = "hebbviz"
+APPLICATION = "hebbviz"
+
+# QSettings keys (one place, so both halves of the app agree on them)
+KEY_GEOMETRY = "window/geometry"
+KEY_WINDOW_STATE = "window/state"
+KEY_LAST_MODEL = "model/last"
+KEY_RECENT_MODELS = "model/recent"
+KEY_LAST_DATA_DIR = "data/last_dir"
+MAX_RECENT = 8
+
+# Colours
+INK = QColor(255, 255, 255)
+PAPER = QColor(18, 20, 26)
+ACCENT = QColor(232, 93, 4)  # the winner
+BAR = QColor(120, 144, 176)  # every other label
+MUTED_TEXT = "#5f6b7a"
+GRID = QColor(60, 64, 72)
+
+
+def settings() -> QSettings:
+    """The app's persistent settings (per user, remembered between runs)."""
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def configure_pyqtgraph() -> None:
+    """Set pyqtgraph's global options once, before any plot is made."""
+    pg.setConfigOptions(
+        antialias=True, background="w", foreground="#2b2f36", imageAxisOrder="row-major"
+    )
+
+
+def diverging_colormap() -> pg.ColorMap:
+    """Blue (negative) - white (zero) - red (positive): for signed maps such as contributions."""
+    return pg.ColorMap(
+        [0.0, 0.5, 1.0],
+        [(33, 102, 172), (247, 247, 247), (178, 24, 43)],
+    )
+
+
+def grey_colormap() -> pg.ColorMap:
+    """Black to white: for digit images, ink high as in MNIST."""
+    return pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)])
