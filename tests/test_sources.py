@@ -167,12 +167,15 @@ def test_a_bad_test_file_is_not_ignored(tmp_path, mnist):
 # --- open_dataset ---------------------------------------------------------------------------
 
 
-def test_nothing_given_falls_back_to_synthetic():
-    dataset = open_dataset()
-    assert dataset.synthetic and "synthetic" in dataset.source
-    assert dataset.classes == DIGIT_CLASSES and dataset.test is None
-    assert dataset.train.images.dtype == np.uint8 and dataset.train.images.shape[1:] == (28, 28)
-    assert min(dataset.val.per_label()) > 0
+def test_nothing_given_falls_back_to_synthetic_the_same_as_by_name():
+    fallback, named = open_dataset(), open_dataset(name="Synthetic")
+    for dataset in (fallback, named):
+        assert dataset.synthetic and "synthetic" in dataset.source
+        assert dataset.classes == DIGIT_CLASSES and dataset.test is None
+    assert fallback.train.images.dtype == np.uint8 and fallback.train.images.shape[1:] == (28, 28)
+    assert min(fallback.val.per_label()) > 0
+    np.testing.assert_array_equal(fallback.train.images, named.train.images)
+    np.testing.assert_array_equal(fallback.val.labels, named.val.labels)
 
 
 def test_nothing_given_prefers_mnist_torchvision_downloaded(tmp_path, mnist):
@@ -181,13 +184,6 @@ def test_nothing_given_prefers_mnist_torchvision_downloaded(tmp_path, mnist):
     write_pair(raw, "t10k", mnist.subset(slice(500, 600)), suffix="")
     dataset = open_dataset()
     assert not dataset.synthetic and str(raw) in dataset.source and len(dataset.test) == 100
-
-
-def test_synthetic_by_name_is_deterministic():
-    first, second = open_dataset(name="synthetic"), open_dataset(name="Synthetic")
-    assert first.synthetic
-    np.testing.assert_array_equal(first.train.images, second.train.images)
-    np.testing.assert_array_equal(first.val.labels, second.val.labels)
 
 
 def test_drawings_by_name(tmp_path):
