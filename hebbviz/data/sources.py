@@ -17,6 +17,7 @@ from hebbviz import paths
 from hebbviz.data.dataset import DIGIT_CLASSES, Dataset, Split, split_validation
 from hebbviz.data.drawings import DrawingStore
 from hebbviz.data.idx import load_idx_split
+from hebbviz.data.synthetic import synthetic_digits
 from hebbviz.errors import DatasetError, HebbvizError
 
 VAL_FRACTION = 0.1
@@ -191,8 +192,6 @@ def open_synthetic(
     n_per_label: int = SYNTHETIC_PER_LABEL, val_fraction: float = VAL_FRACTION, seed: int = 0
 ) -> Dataset:
     """Procedurally drawn digits: no file, no network, always there. Labelled as synthetic."""
-    from hebbviz.data.synthetic import synthetic_digits
-
     images, labels = synthetic_digits(n_per_label, seed)
     return _with_validation(
         f"synthetic digits (seed {seed}, {n_per_label} per label)",
