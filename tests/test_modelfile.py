@@ -10,8 +10,10 @@ import pytest
 from doubles import MovingCentroids, random_split
 
 from hebbviz import modelfile
+from hebbviz.cli import main
 from hebbviz.errors import ModelFileError
 from hebbviz.modelfile import load_model, save_model
+from hebbviz.models import rule_class
 
 
 @pytest.fixture
@@ -149,3 +151,35 @@ def test_failed_save_leaves_old_file_and_no_temp(saved, trained, monkeypatch):
 def test_save_into_missing_folder(tmp_path, trained):
     with pytest.raises(ModelFileError, match="cannot write"):
         save_model(tmp_path / "no" / "such" / "m.npz", trained, {})
+
+
+REAL_RULES = {
+    "itoh": {"n_labels": 3, "hidden_layers": 3, "lr": 1e-3, "seed": 2},
+    "oja": {"n_labels": 3, "k": 4, "lr": 0.05, "lr_decay": 100.0, "deskew": False, "seed": 1},
+    "sanger": {"n_labels": 3, "k": 4, "lr": 0.02, "seed": 1},
+}
+
+
+@pytest.mark.parametrize("rule", REAL_RULES)
+def test_round_trip_per_rule(tmp_path, rule):
+    split = random_split(30, n_labels=3)
+    model = rule_class(rule)(**REAL_RULES[rule])
+    model.learn_many(split.images, split.labels)
+    save_model(tmp_path / "m.npz", model, {"data_source": "random"})
+    loaded, metadata = load_model(tmp_path / "m.npz")
+    assert type(loaded) is type(model)
+    assert metadata["rule"] == rule
+    assert loaded.params() == model.params()
+    assert loaded.seen.tolist() == [10, 10, 10]
+    np.testing.assert_array_equal(loaded.label_norms(split.images), model.label_norms(split.images))
+    for key, value in model.arrays().items():
+        np.testing.assert_array_equal(loaded.arrays()[key], value)
+
+
+def test_cli_refuses_a_bad_model_file_in_one_line(tmp_path, capsys):
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, x=np.zeros(3))
+    assert main(["eval", "--model", str(bad), "--dataset", "synthetic"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert str(bad) in err and "not a hebbviz model file" in err

@@ -7,6 +7,7 @@ import pytest
 from doubles import MovingCentroids, random_split
 
 from hebbviz.data.dataset import Split
+from hebbviz.models.oja import OjaSubspace
 from hebbviz.training import epoch_order, train
 
 
@@ -75,3 +76,16 @@ def test_empty_split_is_refused():
     empty = Split(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64))
     with pytest.raises(ValueError, match="no images"):
         next(train(MovingCentroids(), empty))
+
+
+def test_chunking_does_not_change_a_real_rule():
+    split = random_split(120)
+    chunked = OjaSubspace(k=3, lr=0.1, lr_decay=50.0, deskew=False)
+    snapshots = list(train(chunked, split, epochs=2, seed=1, snapshot_every=17))
+    assert snapshots[-1].seen == 240
+    whole = OjaSubspace(k=3, lr=0.1, lr_decay=50.0, deskew=False)
+    for epoch in (1, 2):
+        order = epoch_order(split.labels, np.random.default_rng([1, epoch]))
+        whole.learn_many(split.images[order], split.labels[order])
+    np.testing.assert_allclose(chunked.weights, whole.weights, rtol=1e-12, atol=1e-14)
+    assert chunked.seen.tolist() == whole.seen.tolist() == [24] * 10

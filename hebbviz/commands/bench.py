@@ -1,11 +1,55 @@
-"""`hebbviz bench` (being written)."""
+"""``hebbviz bench``: images/s of every rule and implementation, measured in one run."""
+
+from __future__ import annotations
 
 import argparse
+import json
+import sys
+
+from hebbviz.commands.common import add_data_options, dataset_from_args
+from hebbviz.data.sources import open_folder
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    subparsers.add_parser("bench", help="(not yet available)").set_defaults(run=run)
+    parser = subparsers.add_parser(
+        "bench",
+        help="measure training and evaluation speed of every rule",
+        description="Measure images/s of every rule and implementation in one run: itoh's "
+        "blocked exact training vs the paper's one-image loop, the Oja kernel vs its NumPy "
+        "twin, whole-epoch training and evaluation per rule. Uses the real MNIST digits of "
+        "../shared/datasets/mnist-10k beside the source checkout when they are there and no data "
+        "is named, else the default data set.",
+    )
+    add_data_options(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("hebbviz bench")
+    from hebbviz.bench import MNIST_10K, run_bench  # Numba is imported only when benchmarking
+
+    named = hasattr(args, "data_dir") or hasattr(args, "dataset")
+    use_mnist = not named and (MNIST_10K / "train-images-idx3-ubyte.gz").is_file()
+    dataset = open_folder(MNIST_10K) if use_mnist else dataset_from_args(args)
+    kind = "synthetic digits" if dataset.synthetic else "real digits"
+    print(f"bench data: {dataset.source} ({kind})", file=sys.stderr)
+    result = run_bench(dataset, report=lambda step: print(f"  {step} ...", file=sys.stderr))
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    itoh, oja, ratios = result["itoh"], result["oja"], result["ratios"]
+    print(f"data: {result['data']} ({kind})")
+    print(
+        f"itoh H={itoh['hidden_layers']}, {itoh['images']} images of one label: "
+        f"blocked {itoh['blocked_images_per_s']:,.0f}/s, one-image loop "
+        f"{itoh['loop_images_per_s']:,.0f}/s: {ratios['itoh_blocked_vs_loop']:.1f}x"
+    )
+    print(
+        f"oja k={oja['k']}, one pass over {oja['images']} images of one label: "
+        f"kernel {oja['kernel_images_per_s']:,.0f}/s, NumPy twin "
+        f"{oja['numpy_images_per_s']:,.0f}/s: {ratios['oja_kernel_vs_numpy']:.1f}x"
+    )
+    print(f"{'rule':8}{'train epoch, img/s':>20}{'eval (10 nets), img/s':>24}")
+    for rule, speed in result["rules"].items():
+        print(f"{rule:8}{speed['train_images_per_s']:>20,.0f}{speed['eval_images_per_s']:>24,.0f}")
+    return 0

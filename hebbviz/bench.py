@@ -1,0 +1,131 @@
+"""Speed measurements of the rules and their implementations, all taken in one run (no Qt).
+
+Speeds are compared as ratios measured side by side on the same images, never as absolute
+numbers in a test: ``itoh``'s exact blocked training against the paper's plain one-image NumPy
+loop, and the fused Oja kernel against its NumPy twin. Besides: whole-epoch training with all
+labels, and evaluation through all ten networks, for every rule.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hebbviz.data.dataset import Dataset, Split, balance
+from hebbviz.kernels import oja_pass, oja_pass_numpy, warm_up
+from hebbviz.models import RULES, rule_class
+from hebbviz.models.base import NormClassifier
+from hebbviz.training import train
+
+MNIST_10K = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "mnist-10k"
+"""The real MNIST digits beside a development checkout (``../shared/datasets/mnist-10k``)."""
+
+ITOH_HIDDEN_LAYERS = 2
+ITOH_IMAGES = 256
+OJA_K = 32
+
+
+def best_time(run: Callable[[], None], repeats: int) -> float:
+    """The shortest of ``repeats`` wall-clock timings of ``run()``, in seconds."""
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+def one_label(split: Split, label: int, count: int | None = None) -> Split:
+    """The first ``count`` images of ``label`` (all of them by default)."""
+    (where,) = np.nonzero(split.labels == label)
+    return Split(split.images[where[:count]], split.labels[where[:count]])
+
+
+def bench_itoh(split: Split) -> dict[str, Any]:
+    """Blocked exact ``itoh`` training vs the paper's one-image loop, H=2, on one label's images."""
+    images = one_label(split, 0, ITOH_IMAGES)
+    model_class = rule_class("itoh")
+
+    def blocked() -> None:
+        model_class(hidden_layers=ITOH_HIDDEN_LAYERS).learn_many(images.images, images.labels)
+
+    def loop() -> None:
+        model = model_class(hidden_layers=ITOH_HIDDEN_LAYERS)
+        model.learn_many_reference(images.images, images.labels)
+
+    blocked()  # warm BLAS and the caches
+    blocked_s, loop_s = best_time(blocked, 3), best_time(loop, 2)
+    return {
+        "hidden_layers": ITOH_HIDDEN_LAYERS,
+        "images": len(images),
+        "blocked_images_per_s": len(images) / blocked_s,
+        "loop_images_per_s": len(images) / loop_s,
+    }
+
+
+def bench_oja(split: Split) -> dict[str, Any]:
+    """The Oja kernel vs its NumPy twin: one pass of one label's network over the same images."""
+    model = rule_class("oja")(k=OJA_K)
+    images = one_label(split, 0)
+    inputs = model.inputs(images.images)
+    rates = model.rates(0, len(inputs))
+    start = model.weights[0]
+    kernel_s = best_time(lambda: oja_pass(start.copy(), inputs, rates), 5)
+    numpy_s = best_time(lambda: oja_pass_numpy(start.copy(), inputs, rates), 3)
+    return {
+        "k": OJA_K,
+        "images": len(inputs),
+        "kernel_images_per_s": len(inputs) / kernel_s,
+        "numpy_images_per_s": len(inputs) / numpy_s,
+    }
+
+
+def bench_rule(rule: str, dataset: Dataset) -> dict[str, float]:
+    """Images/s of one whole epoch with all labels, and of evaluation through all networks."""
+    model: NormClassifier = rule_class(rule)()
+    split = balance(dataset.train) if type(model).balanced_by_default else dataset.train
+    *_, last = train(model, split)
+    began = time.perf_counter()
+    model.label_norms(dataset.val.images)
+    return {
+        "train_images_per_s": last.images_per_s,
+        "train_images": len(split),
+        "eval_images_per_s": len(dataset.val) / (time.perf_counter() - began),
+        "eval_images": len(dataset.val),
+    }
+
+
+def run_bench(dataset: Dataset, report: Callable[[str], None] = lambda step: None) -> dict:
+    """Every measurement, as the JSON ``hebbviz bench --json`` prints.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    report : callable
+        Told the name of each step as it starts (for a status line).
+    """
+    report("compiling kernels")
+    warm_up()
+    report("itoh: blocked vs one-image loop")
+    itoh = bench_itoh(dataset.train)
+    report("oja: kernel vs NumPy twin")
+    oja = bench_oja(dataset.train)
+    rules = {}
+    for rule in RULES:
+        report(f"{rule}: one epoch and evaluation")
+        rules[rule] = bench_rule(rule, dataset)
+    return {
+        "data": dataset.source,
+        "synthetic": dataset.synthetic,
+        "itoh": itoh,
+        "oja": oja,
+        "rules": rules,
+        "ratios": {
+            "itoh_blocked_vs_loop": itoh["blocked_images_per_s"] / itoh["loop_images_per_s"],
+            "oja_kernel_vs_numpy": oja["kernel_images_per_s"] / oja["numpy_images_per_s"],
+        },
+    }
