@@ -26,7 +26,7 @@ def idx_bytes(array: np.ndarray) -> bytes:
 def write_file(path: Path, content: bytes) -> Path:
     """Write ``content``, gzip-compressed when the name ends in ``.gz``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(content) if path.suffix == ".gz" else content)
+    path.write_bytes(gzip.compress(content, compresslevel=1) if path.suffix == ".gz" else content)
     return path
 
 

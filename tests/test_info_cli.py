@@ -89,17 +89,11 @@ def test_fashion_mnist_reports_a_10000_image_test_split(tmp_path):
     assert info["classes"][0] == "T-shirt/top"
 
 
-def test_synthetic_is_labelled_synthetic(tmp_path):
-    info = info_json(tmp_path, "--dataset", "synthetic")
+def test_nothing_given_falls_back_to_synthetic_and_says_so(tmp_path):
+    info = info_json(tmp_path)
     check_shape(info)
-    assert "synthetic" in info["source"]
+    assert info["source"].startswith("synthetic digits")
     assert min(info["splits"]["val"]["per_label"]) > 0
-
-
-def test_nothing_given_says_which_source(tmp_path):
-    result = hebbviz(tmp_path, "info")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("source:  synthetic digits")
 
 
 IMAGES = np.random.default_rng(0).integers(0, 256, size=(20, 28, 28), dtype=np.uint8)
