@@ -128,8 +128,9 @@ def frame_drawing(canvas: np.ndarray) -> np.ndarray | None:
     else:
         a = a.astype(np.float32) / 255.0
 
-    rows = np.flatnonzero((a >= INK).any(axis=1))
-    cols = np.flatnonzero((a >= INK).any(axis=0))
+    ink = a >= INK
+    rows = np.flatnonzero(ink.any(axis=1))
+    cols = np.flatnonzero(ink.any(axis=0))
     if rows.size == 0:
         return None
     crop = a[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
@@ -146,7 +147,8 @@ def frame_drawing(canvas: np.ndarray) -> np.ndarray | None:
     # Pillow wants the source box inside the image: pad the crop with background as needed.
     pad_x = max(0, int(np.ceil(-x0))), max(0, int(np.ceil(x0 + span - w)))
     pad_y = max(0, int(np.ceil(-y0))), max(0, int(np.ceil(y0 + span - h)))
-    padded = np.pad(crop, (pad_y, pad_x))
+    padded = np.zeros((h + sum(pad_y), w + sum(pad_x)), np.float32)
+    padded[pad_y[0] : pad_y[0] + h, pad_x[0] : pad_x[0] + w] = crop
     box = (x0 + pad_x[0], y0 + pad_y[0], x0 + pad_x[0] + span, y0 + pad_y[0] + span)
     framed = Image.fromarray(padded).resize((SIDE, SIDE), Image.Resampling.BILINEAR, box=box)
     return np.clip(np.rint(np.asarray(framed) * 255.0), 0, 255).astype(np.uint8)
