@@ -8,6 +8,7 @@ have magic 2051 (uint8, 3 dimensions), labels 2049 (uint8, 1 dimension).
 from __future__ import annotations
 
 import gzip
+import math
 import zlib
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def load_idx(path: str | Path, magic: int | None = None) -> np.ndarray:
         raise DatasetError(f"{path}: truncated in the header ({len(data)} bytes)")
     shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     dtype = DTYPES[type_code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize
     found = len(data) - header
     if found < expected:
         raise DatasetError(

@@ -97,7 +97,7 @@ def open_folder(folder: str | Path, val_fraction: float = VAL_FRACTION, seed: in
     ----------
     folder : str or Path
         Holds ``train-images-idx3-ubyte[.gz]`` and ``train-labels-idx1-ubyte[.gz]`` (plus,
-        optionally, the ``t10k-*`` pair), or is a torchvision root holding ``MNIST/raw``,
+        optionally, the ``t10k-*`` pair), or else is a torchvision root holding ``MNIST/raw``,
         ``FashionMNIST/raw`` or ``KMNIST/raw`` (the first found, in that order). Class names
         follow the folder's name: Fashion-MNIST or KMNIST when it says so, digits otherwise.
     val_fraction, seed : float, int
@@ -111,8 +111,8 @@ def open_folder(folder: str | Path, val_fraction: float = VAL_FRACTION, seed: in
     folder = Path(folder)
     if not folder.is_dir():
         raise DatasetError(f"{folder}: no such folder")
-    roots = [folder / sub / "raw" for sub in TORCHVISION_CLASSES.values()]
-    raw = next((r for r in roots if _idx_file(r, "train-images-idx3-ubyte")), folder)
+    candidates = [folder, *(folder / sub / "raw" for sub in TORCHVISION_CLASSES.values())]
+    raw = next((c for c in candidates if _idx_file(c, "train-images-idx3-ubyte")), folder)
     train_files = _idx_pair(raw, "train")
     if train_files is None:
         raise DatasetError(
