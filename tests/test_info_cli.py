@@ -153,3 +153,11 @@ def test_missing_data_exit_2(tmp_path, args, words):
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and words in lines[0], result.stderr
+
+
+def test_data_options_before_and_after_the_command_must_not_conflict(tmp_path, mnist_dir):
+    result = hebbviz(tmp_path, "--dataset", "synthetic", "info", "--data-dir", str(mnist_dir))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "hebbviz: error: give either a data folder or a data set name, not both"
+    ]
