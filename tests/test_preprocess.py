@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import gzip
-
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from hebbviz.data.idx import load_idx
 from hebbviz.preprocess import deskew, frame_drawing, unit_norm
 
 
 def read_mnist_images(mnist_dir, n: int) -> np.ndarray:
-    """The first n images of the IDX file, read directly (no dependency on the data package)."""
-    with gzip.open(mnist_dir / "train-images-idx3-ubyte.gz") as f:
-        raw = f.read()
-    return np.frombuffer(raw, np.uint8, count=n * 784, offset=16).reshape(n, 28, 28)
+    return load_idx(mnist_dir / "train-images-idx3-ubyte.gz")[:n]
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
