@@ -2,7 +2,7 @@
 
 Each digit is a few pen strokes (lines and elliptic arcs, with a couple of common ways to write
 some digits), bent by random slant, rotation, aspect, control-point jitter and a smooth elastic
-wobble, drawn with a round pen of random thickness at a random place and size on a canvas four
+wobble, drawn with a round pen of random thickness at a random place and size on a canvas three
 times larger than MNIST, and framed like an MNIST digit by :func:`hebbviz.preprocess.frame_drawing`
 (which also does the anti-aliasing).
 """
@@ -144,11 +144,11 @@ def _draw(label: int, rng: np.random.Generator) -> np.ndarray:
     angle = np.radians(rng.normal(0.0, 8.0))
     aspect = rng.uniform(0.75, 1.35)
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    shape = rot @ np.array([[aspect, -shear], [0.0, 1.0]])
+    affine = rot @ np.array([[aspect, -shear], [0.0, 1.0]])
     height = rng.uniform(0.5, 0.75) * CANVAS
     centre = CANVAS / 2 + rng.uniform(-0.1, 0.1, size=2) * CANVAS
     width = max(2, round(rng.uniform(0.1, 0.2) * height))
-    points = points @ shape.T * height + centre
+    points = points @ affine.T * height + centre
 
     # Round the pen where a stroke ends, or turns sharply (arcs are sampled finely enough), or
     # where two pieces of a stroke meet (a repeated point).
