@@ -1,0 +1,250 @@
+"""How well the model does on the validation split (the "Metrics" tab).
+
+Validation accuracy against images seen (with the source paper's ~75% as a reference line), the
+confusion matrix, per-label accuracy, the response matrix (mean norm of each label's network on
+each true label: every network should answer most to its own digit) and a gallery of misclassified
+validation digits; a click puts one on the canvas. The full evaluation runs on a copy of the
+model in a thread of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt, QThread, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hebbviz.data.dataset import Split
+from hebbviz.evaluation import Evaluation, label_norms, score
+from hebbviz.gui.weight_view import Heatmap
+from hebbviz.models.base import NormClassifier, winning_labels
+
+PAPER_ACCURACY = 75.0
+"""About what the source paper reports on MNIST (percent)."""
+
+GALLERY_SIZE = 48
+
+
+def sequential_colormap() -> pg.ColorMap:
+    """White (zero) to deep blue: for counts and norms."""
+    return pg.ColorMap([0.0, 1.0], [(255, 255, 255), (8, 48, 107)])
+
+
+class AccuracyCurve(pg.PlotWidget):
+    """Validation accuracy (percent) against images seen, with the paper's ~75% line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.seen: list[int] = []
+        self.accuracy: list[float] = []
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(False, False)
+        self.hideButtons()
+        self.setLabel("left", "validation accuracy", units="%")
+        self.setLabel("bottom", "images seen")
+        self.setYRange(0, 100, padding=0.02)
+        self.showGrid(x=False, y=True, alpha=0.25)
+        self.addItem(
+            pg.InfiniteLine(
+                PAPER_ACCURACY,
+                angle=0,
+                pen=pg.mkPen("#888888", width=1.5, style=Qt.PenStyle.DashLine),
+                label="source paper: ~75%",
+                labelOpts={"position": 0.2, "color": "#555555", "anchors": [(0, 1), (0, 1)]},
+            )
+        )
+        self.curve = self.plot(pen=pg.mkPen("#e85d04", width=2.5), symbol="o", symbolSize=6)
+        self.curve.setSymbolBrush("#e85d04")
+
+    def add_point(self, seen: int, accuracy: float) -> None:
+        """Append one measurement (``accuracy`` as a fraction)."""
+        self.seen.append(seen)
+        self.accuracy.append(100.0 * accuracy)
+        self.curve.setData(self.seen, self.accuracy)
+
+    def clear_points(self) -> None:
+        self.seen.clear()
+        self.accuracy.clear()
+        self.curve.setData([], [])
+
+
+class EvaluationThread(QThread):
+    """Scores a model (a copy the caller will not touch) on a split, off the GUI thread.
+
+    Signals ``evaluated(Evaluation, predicted)`` or ``errored(str)``.
+    """
+
+    evaluated = Signal(object, object)
+    errored = Signal(str)
+
+    def __init__(self, model: NormClassifier, split: Split, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.split = split
+
+    def run(self) -> None:
+        try:
+            norms = label_norms(self.model, self.split.images)
+            self.evaluated.emit(score(norms, self.split.labels), winning_labels(norms))
+        except Exception as error:  # noqa: BLE001 - becomes a message
+            self.errored.emit(f"evaluation failed: {type(error).__name__}: {error}")
+
+
+def digit_icon(image: np.ndarray, size: int = 56) -> QIcon:
+    """A 28x28 uint8 digit (ink high) as a white-on-black icon."""
+    data = np.ascontiguousarray(image, dtype=np.uint8)
+    qimage = QImage(data.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+    return QIcon(QPixmap.fromImage(qimage).scaled(size, size))
+
+
+class MetricsView(QWidget):
+    """The validation metrics of the current model.
+
+    Parameters
+    ----------
+    show_digit : callable
+        Called with a misclassified 28x28 digit when its gallery button is clicked (the window
+        passes ``canvas.show_digit``).
+    """
+
+    def __init__(
+        self, show_digit: Callable[[np.ndarray], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._show_digit = show_digit
+        self.classes: tuple[str, ...] = tuple(str(d) for d in range(10))
+        self.evaluation: Evaluation | None = None
+        self._thread: EvaluationThread | None = None
+
+        self.curve = AccuracyCurve()
+        self.summary = QLabel("Not evaluated yet: train a model or press Evaluate.")
+        self.summary.setWordWrap(True)
+        self.confusion = Heatmap(self._describe_confusion, sequential_colormap(), symmetric=False)
+        self.response = Heatmap(self._describe_response, sequential_colormap(), symmetric=False)
+        self.per_label = pg.PlotWidget()
+        self.per_label.setMenuEnabled(False)
+        self.per_label.setMouseEnabled(False, False)
+        self.per_label.hideButtons()
+        self.per_label.setYRange(0, 100, padding=0.02)
+        self.per_label.setLabel("left", "accuracy", units="%")
+        self.per_label_bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7)
+        self.per_label_bars.setOpts(brush="#7890b0")
+        self.per_label.addItem(self.per_label_bars)
+
+        self.gallery = QWidget()
+        self.gallery_layout = QGridLayout(self.gallery)
+        self.gallery_layout.setSpacing(2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.gallery)
+
+        grid = QGridLayout(self)
+        grid.addWidget(self.summary, 0, 0, 1, 2)
+        grid.addWidget(_boxed("Validation accuracy vs images seen", self.curve), 1, 0)
+        grid.addWidget(_boxed("Per-label accuracy", self.per_label), 1, 1)
+        grid.addWidget(_boxed("Confusion (rows: true, columns: answer)", self.confusion), 2, 0)
+        grid.addWidget(
+            _boxed("Response: mean norm of each network (column) per true label", self.response),
+            2,
+            1,
+        )
+        grid.addWidget(_boxed("Misclassified (click: put on the canvas)", scroll), 3, 0, 1, 2)
+        grid.setRowStretch(1, 2)
+        grid.setRowStretch(2, 3)
+        grid.setRowStretch(3, 2)
+
+    def set_classes(self, classes: Sequence[str]) -> None:
+        self.classes = tuple(classes)
+        ticks = [(i + 0.5, name) for i, name in enumerate(self.classes)]
+        for heatmap in (self.confusion, self.response):
+            heatmap.set_ticks(ticks, ticks)
+        self.per_label.getAxis("bottom").setTicks([list(enumerate(self.classes)), []])
+
+    @property
+    def busy(self) -> bool:
+        return self._thread is not None
+
+    def evaluate(self, model: NormClassifier, split: Split) -> None:
+        """Score ``model`` (a copy the caller hands over) on ``split`` in the background."""
+        if self._thread is not None:
+            self._thread.wait()
+        self.summary.setText(f"Evaluating on {len(split)} validation digits…")
+        thread = EvaluationThread(model, split, self)
+        thread.evaluated.connect(lambda ev, pred: self.show_evaluation(ev, split, pred))
+        thread.errored.connect(self.summary.setText)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread = thread
+        thread.start()
+
+    def wait(self) -> None:
+        """Block until a running evaluation ends (closing the window)."""
+        if self._thread is not None:
+            self._thread.wait()
+
+    def _on_thread_finished(self) -> None:
+        if self._thread is not None and self._thread.isFinished():
+            self._thread.deleteLater()
+            self._thread = None
+
+    def show_evaluation(self, evaluation: Evaluation, split: Split, predicted: np.ndarray) -> None:
+        """Show a finished evaluation of ``split`` (``predicted`` is -1 where undecided)."""
+        self.evaluation = evaluation
+        n_labels = len(evaluation.per_label)
+        if len(self.classes) != n_labels:
+            self.set_classes([str(i) for i in range(n_labels)])
+        diverged = f", {evaluation.diverged} undecided (diverged)" if evaluation.diverged else ""
+        self.summary.setText(
+            f"Validation: {100 * evaluation.accuracy:.1f}% right of {evaluation.n} digits"
+            f"{diverged}."
+        )
+        confusion = evaluation.confusion.astype(float)
+        self.confusion.set_image(confusion, levels=(0.0, max(confusion.max(), 1.0)))
+        response = np.where(np.isfinite(evaluation.response), evaluation.response, np.nan)
+        top = np.nanmax(response) if np.isfinite(response).any() else 1.0
+        self.response.set_image(response, levels=(0.0, float(top) or 1.0))
+        self.per_label_bars.setOpts(
+            x=np.arange(n_labels), height=np.nan_to_num(100 * evaluation.per_label)
+        )
+        self._fill_gallery(split, predicted)
+
+    def _fill_gallery(self, split: Split, predicted: np.ndarray) -> None:
+        while self.gallery_layout.count():
+            self.gallery_layout.takeAt(0).widget().deleteLater()
+        wrong = np.flatnonzero(predicted != split.labels)[:GALLERY_SIZE]
+        for i, index in enumerate(wrong):
+            image = split.images[index]
+            true, answer = self.classes[split.labels[index]], predicted[index]
+            answered = self.classes[answer] if answer >= 0 else "?"
+            button = QToolButton()
+            button.setIcon(digit_icon(image))
+            button.setIconSize(QSize(48, 48))
+            button.setText(f"{true}→{answered}")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setToolTip(f"a {true} read as {answered}; click to put it on the canvas")
+            button.clicked.connect(lambda _=False, im=image: self._show_digit(im.copy()))
+            self.gallery_layout.addWidget(button, i // 12, i % 12)
+
+    def _describe_confusion(self, row: int, column: int, value: float) -> str:
+        return f"true {self.classes[row]}, answered {self.classes[column]}: {value:.0f} digits"
+
+    def _describe_response(self, row: int, column: int, value: float) -> str:
+        return f"network {self.classes[column]} on true {self.classes[row]}: mean norm {value:.4g}"
+
+
+def _boxed(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.addWidget(widget)
+    return box

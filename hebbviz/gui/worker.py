@@ -1,0 +1,282 @@
+"""The training worker: a QThread that drives :func:`hebbviz.training.train` off the GUI thread.
+
+The generator hands each chunk to ``model.learn_many``; the worker intercepts that call and cuts
+the chunk into short pieces, each learned while holding the window's model lock (so a drawing is
+always classified with a consistent model), with the lock free in between. Between two pieces
+the worker honours pause, step, stop and the speed setting:
+
+- full speed: pieces sized so that each holds the lock about ``HOLD_S`` seconds;
+- a set rate: pieces of a frame's worth of images, then a wait;
+- slow motion (a rate up to ``SLOW_MOTION_RATE``) and single steps: one image at a time, each
+  reported with its label and the change it caused in that label's weights.
+
+Progress is not signalled but kept as :attr:`TrainingWorker.progress` (an immutable value the GUI
+reads on its frame timer), so the data rate never drives the GUI; the few signals carry small,
+immutable data (or arrays made for them that the worker never touches again). Widgets are never
+touched from the worker thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QThread, Signal
+
+from hebbviz.data.dataset import Split
+from hebbviz.errors import HebbvizError
+from hebbviz.models.base import NormClassifier
+from hebbviz.training import train
+
+HOLD_S = 0.015
+"""How long one piece of learning may hold the model lock at full speed."""
+
+SLOW_MOTION_RATE = 10.0
+"""Rates (images/s) up to this learn one image at a time and report each one's change."""
+
+MAX_PIECE = 256
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Images learned so far in the run, out of ``total``, and the learning speed."""
+
+    seen: int
+    total: int
+    images_per_s: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One image learned on its own (slow motion or the Step button).
+
+    Attributes
+    ----------
+    image : ndarray of uint8, shape (28, 28)
+    label : int
+    change : ndarray
+        ``weight_images(label)`` after minus before: what this one image changed.
+    """
+
+    image: np.ndarray
+    label: int
+    change: np.ndarray
+
+
+class _Stopped(Exception):
+    """Raised inside ``learn_many`` to leave the generator when the worker is stopped."""
+
+
+class _Controlled:
+    """The model as the generator sees it: ``learn_many`` goes through the worker."""
+
+    def __init__(self, model: NormClassifier, worker: TrainingWorker) -> None:
+        self._model = model
+        self._worker = worker
+
+    def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
+        self._worker._learn(images, labels)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+
+class TrainingWorker(QThread):
+    """Trains ``model`` on ``split`` in a thread, pausable, steppable and stoppable.
+
+    Parameters
+    ----------
+    model : NormClassifier
+        Learns in place, only while ``lock`` is held.
+    lock : threading.Lock
+        The window's model lock.
+    split : Split
+        The training images (already balanced or capped).
+    epochs, seed : int
+        As for :func:`hebbviz.training.train`.
+    val : Split, optional
+        Validation images for the accuracy curve, evaluated every ``eval_every`` images.
+    eval_every : int, optional
+    rate : float or None
+        Images per second; None is full speed.
+    paused : bool
+        Start paused (for a first Step).
+
+    Signals
+    -------
+    yielded(Snapshot)
+        After every chunk of the generator (with the validation accuracy when evaluated).
+    stepped(Step)
+        After every image learned on its own.
+    errored(str)
+        The run failed; the message is for people. ``finished`` (QThread's) follows every run,
+        whether it completed, was stopped or failed.
+    """
+
+    yielded = Signal(object)
+    stepped = Signal(object)
+    errored = Signal(str)
+
+    def __init__(
+        self,
+        model: NormClassifier,
+        lock: threading.Lock,
+        split: Split,
+        *,
+        epochs: int = 1,
+        seed: int = 0,
+        val: Split | None = None,
+        eval_every: int | None = None,
+        rate: float | None = None,
+        paused: bool = False,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.lock = lock
+        self.split = split
+        self.epochs = epochs
+        self.seed = seed
+        self.val = val
+        self.eval_every = eval_every
+        self.total = epochs * len(split)
+        self._control = threading.Condition()
+        self._rate = rate
+        self._paused = paused
+        self._steps = 0
+        self._stopping = False
+        self.progress = Progress(0, self.total, 0.0)
+        """The newest progress; replaced (never changed) by the worker after every piece."""
+        self._learning_s = 0.0
+        self._piece = 8
+
+    # -- control, from the GUI thread -------------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        """Stop after the current piece until :meth:`resume` or :meth:`step`."""
+        with self._control:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self._control:
+            self._paused = False
+            self._control.notify_all()
+
+    def step(self) -> None:
+        """Pause (if running) and learn exactly one more image."""
+        with self._control:
+            self._paused = True
+            self._steps += 1
+            self._control.notify_all()
+
+    def stop(self) -> None:
+        """Leave the run at the next piece boundary (promptly: a piece is short)."""
+        with self._control:
+            self._stopping = True
+            self._control.notify_all()
+
+    def set_rate(self, rate: float | None) -> None:
+        """Images per second from now on; None is full speed."""
+        with self._control:
+            self._rate = rate
+            self._control.notify_all()
+
+    # -- the thread ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        eval_every = self.eval_every
+        snapshot_every = min(MAX_PIECE * 4, eval_every or MAX_PIECE * 4)
+        try:
+            for snapshot in train(
+                _Controlled(self.model, self),  # type: ignore[arg-type]
+                self.split,
+                epochs=self.epochs,
+                seed=self.seed,
+                snapshot_every=snapshot_every,
+                val=self.val,
+                eval_every=eval_every,
+            ):
+                self.yielded.emit(snapshot)
+        except _Stopped:
+            pass
+        except HebbvizError as error:
+            self.errored.emit(str(error))
+        except Exception as error:  # noqa: BLE001 - a worker failure becomes a message
+            self.errored.emit(f"training failed: {type(error).__name__}: {error}")
+
+    def _next_piece(self) -> tuple[int, bool, float]:
+        """Wait for permission to learn; returns (images, one at a time?, seconds to wait after)."""
+        with self._control:
+            while True:
+                if self._stopping:
+                    raise _Stopped
+                if self._steps > 0:
+                    self._steps -= 1
+                    return 1, True, 0.0
+                if not self._paused:
+                    break
+                self._control.wait()
+            rate = self._rate
+        if rate is None:
+            return self._piece, False, 0.0
+        if rate <= SLOW_MOTION_RATE:
+            return 1, True, 1.0 / rate
+        count = max(1, round(rate / 30))
+        return count, False, count / rate
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep, but wake at once for stop, pause, step or a new rate."""
+        deadline = time.perf_counter() + seconds
+        with self._control:
+            rate = self._rate
+            while not self._stopping and self._rate == rate and not self._steps:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    return
+                self._control.wait(left)
+
+    def _learn(self, images: np.ndarray, labels: np.ndarray) -> None:
+        if self._rate is None:
+            # Full speed: each label's images together (its network sees them in the same order,
+            # and the networks are independent, so the result is the same) in fewer, larger calls.
+            order = np.argsort(labels, kind="stable")
+            images, labels = images[order], labels[order]
+        start = 0
+        while start < len(labels):
+            count, single, wait = self._next_piece()
+            stop = min(start + count, len(labels))
+            if not single:  # a piece never spans two labels: each label costs a call anyway
+                stop = start + int(np.argmax(labels[start:stop] != labels[start]) or stop - start)
+            began = time.perf_counter()
+            if single:
+                label = int(labels[start])
+                with self.lock:
+                    before = self.model.weight_images(label)
+                    self.model.learn_many(images[start:stop], labels[start:stop])
+                    after = self.model.weight_images(label)
+                self.stepped.emit(Step(images[start].copy(), label, after - before))
+            else:
+                with self.lock:
+                    self.model.learn_many(images[start:stop], labels[start:stop])
+            took = time.perf_counter() - began
+            self._learning_s += took
+            seen = self.progress.seen + stop - start
+            self.progress = Progress(seen, self.total, seen / max(self._learning_s, 1e-9))
+            if wait == 0.0 and not single and stop - start == count:
+                # the largest piece that holds the lock at most about HOLD_S
+                if took > HOLD_S:
+                    self._piece = max(1, self._piece // 2)
+                elif took < HOLD_S / 2:
+                    self._piece = min(MAX_PIECE, self._piece * 2)
+            start = stop
+            if wait > 0:
+                self._wait(wait)
+            else:
+                time.sleep(0.0002)  # let a GUI thread waiting for the lock take it
