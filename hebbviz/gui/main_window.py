@@ -34,6 +34,7 @@ from hebbviz.gui.canvas import DrawingCanvas, FramedView
 from hebbviz.gui.contributions import ContributionMaps
 from hebbviz.gui.help import HelpDialog
 from hebbviz.gui.norm_bars import NormBars
+from hebbviz.gui.training_panel import install as install_training
 from hebbviz.modelfile import load_model, save_model
 from hebbviz.models import rule_class
 from hebbviz.models.base import NormClassifier
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_status()
+        self.training = install_training(self)  # Training dock, Weights/Metrics tabs, menus
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
