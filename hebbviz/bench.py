@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +30,19 @@ ITOH_IMAGES = 512
 OJA_K = 32
 
 
-def best_times(runs: dict[str, Callable[[], None]], repeats: int) -> dict[str, float]:
+def best_times(
+    prepare: dict[str, Callable[[], Callable[[], None]]], repeats: int
+) -> dict[str, float]:
     """The shortest of ``repeats`` wall-clock timings of each run, in seconds.
 
+    ``prepare[name]()`` sets up a fresh run (untimed) and returns it; then the run is timed.
     The runs take turns (a, b, a, b, ...), so that load from other processes on the machine
     weighs on all of them alike and their ratio stays fair.
     """
-    best = dict.fromkeys(runs, float("inf"))
+    best = dict.fromkeys(prepare, float("inf"))
     for _ in range(repeats):
-        for name, run in runs.items():
+        for name, setup in prepare.items():
+            run = setup()
             began = time.perf_counter()
             run()
             best[name] = min(best[name], time.perf_counter() - began)
@@ -55,14 +60,15 @@ def bench_itoh(split: Split) -> dict[str, Any]:
     images = one_label(split, 0, ITOH_IMAGES)
     model_class = rule_class("itoh")
 
-    def blocked() -> None:
-        model_class(hidden_layers=ITOH_HIDDEN_LAYERS).learn_many(images.images, images.labels)
-
-    def loop() -> None:
+    def blocked() -> Callable[[], None]:
         model = model_class(hidden_layers=ITOH_HIDDEN_LAYERS)
-        model.learn_many_reference(images.images, images.labels)
+        return lambda: model.learn_many(images.images, images.labels)
 
-    blocked()  # warm BLAS and the caches
+    def loop() -> Callable[[], None]:
+        model = model_class(hidden_layers=ITOH_HIDDEN_LAYERS)
+        return lambda: model.learn_many_reference(images.images, images.labels)
+
+    blocked()()  # warm BLAS and the caches
     seconds = best_times({"blocked": blocked, "loop": loop}, 3)
     return {
         "hidden_layers": ITOH_HIDDEN_LAYERS,
@@ -81,8 +87,8 @@ def bench_oja(split: Split) -> dict[str, Any]:
     start = model.weights[0]
     seconds = best_times(
         {
-            "kernel": lambda: oja_pass(start.copy(), inputs, rates),
-            "numpy": lambda: oja_pass_numpy(start.copy(), inputs, rates),
+            "kernel": lambda: partial(oja_pass, start.copy(), inputs, rates),
+            "numpy": lambda: partial(oja_pass_numpy, start.copy(), inputs, rates),
         },
         5,
     )
