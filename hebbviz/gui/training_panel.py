@@ -559,12 +559,13 @@ class TrainingPanel(QWidget):
             return
         progress = self._progress = self.worker.progress
         self.progress.setValue(progress.seen)
-        left = (progress.total - progress.seen) / progress.images_per_s
-        self.rate_label.setText(
-            f"{progress.images_per_s:,.0f} images/s · ETA {duration_text(left)}"
-            if progress.images_per_s > 0
-            else "starting (compiling kernels on first use)…"
-        )
+        if progress.images_per_s > 0:
+            rate = RATES[self.speed.value()]
+            speed = progress.images_per_s if rate is None else min(rate, progress.images_per_s)
+            left = (progress.total - progress.seen) / speed
+            self.rate_label.setText(f"{speed:,.0f} images/s · ETA {duration_text(left)}")
+        else:
+            self.rate_label.setText("starting (compiling kernels on first use)…")
         if progress.seen:
             self.weight_view.mark_dirty()
             self.main_window.refresh_answer()

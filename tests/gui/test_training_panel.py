@@ -1,0 +1,91 @@
+"""The Training dock: a run trains the window's model and feeds the views; closing the window or
+Reset mid-run stops the worker cleanly; failures and diverged networks are reported."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from doubles import random_split
+
+from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
+from hebbviz.gui.training_panel import RATES
+
+
+@pytest.fixture
+def panel(window):
+    window.set_dataset(
+        Dataset("random test digits", DIGIT_CLASSES, random_split(200), random_split(60, seed=2))
+    )
+    panel = window.training
+    panel.rule_choice.setCurrentText("oja")
+    panel.params.fields["k"].setValue(4)
+    panel.per_label.setValue(10)
+    panel.epochs.setValue(1)
+    return panel
+
+
+def test_start_trains_a_new_model_and_feeds_the_views(panel, window, qtbot):
+    window.tabs.setCurrentWidget(panel.weight_view)
+    old = window.model
+    panel.start()
+    assert window.model is not old and panel.worker is not None
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
+    assert window.model.seen.tolist() == [10] * 10
+    assert panel.progress.value() == panel.progress.maximum() == 100
+    assert panel.curve.accuracy, "the accuracy curve got no point"
+    assert "Finished" in panel.status.text()
+    qtbot.waitUntil(lambda: panel.weight_view.redraws > 0, timeout=5000)
+    qtbot.waitUntil(lambda: panel.metrics_view.evaluation is not None, timeout=30_000)
+    assert panel.metrics_view.evaluation.n == 60
+
+
+def test_step_learns_one_image_and_shows_its_change(panel, window, qtbot):
+    panel.step()
+    qtbot.waitUntil(lambda: int(window.model.seen.sum()) == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: "Learned one" in panel.step_view.caption.text(), timeout=5000)
+    assert panel.pause_button.isChecked()
+    panel.stop()
+
+
+def test_closing_the_window_mid_training_leaves_no_running_thread(panel, window, qtbot):
+    panel.speed.setValue(RATES.index(30))
+    panel.start()
+    worker = panel.worker
+    qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
+    window.close()
+    assert worker.isFinished()
+    assert panel.worker is None
+    assert worker.progress.seen < worker.total
+
+
+def test_reset_mid_training_stops_and_shows_an_untrained_model(panel, window, qtbot):
+    panel.speed.setValue(RATES.index(30))
+    panel.start()
+    worker = panel.worker
+    qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
+    panel.reset()
+    assert worker.isFinished() and panel.worker is None
+    assert window.model.seen.sum() == 0
+    assert window.model.params()["k"] == 4
+
+
+def test_a_failing_run_becomes_a_message(panel, window, qtbot, monkeypatch):
+    from hebbviz.models.oja import OjaSubspace
+
+    def broken(self, images, labels):
+        raise RuntimeError("out of ink")
+
+    monkeypatch.setattr(OjaSubspace, "learn_many", broken)
+    panel.start()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=10_000)
+    assert "out of ink" in panel.status.text()
+    assert window.isVisible()
+
+
+def test_diverged_networks_are_reported(panel, window, qtbot):
+    panel.params.fields["lr"].setText("1e6")
+    panel.start()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
+    assert window.model.diverged.any()
+    assert "diverged" in panel.status.text().lower()
+    assert np.isnan(window.model.label_norms(random_split(3).images)).any()

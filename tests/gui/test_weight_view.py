@@ -1,0 +1,62 @@
+"""Live heatmaps: items made once and updated in place, levels that do not flicker, hover text."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from doubles import MovingCentroids, random_split
+
+from hebbviz.gui.weight_view import WeightView, nice_level, tile_mosaic
+
+
+def test_nice_level_steps_rarely():
+    assert nice_level(0.0, np.array([0.13, -0.02])) == 0.2
+    assert nice_level(0.2, np.array([0.05, -0.19])) == 0.2  # within (L/5, L]: kept
+    assert nice_level(0.2, np.array([0.3])) == 0.5  # outgrown
+    assert nice_level(0.2, np.array([0.01])) == 0.01  # far below: steps down
+    assert nice_level(0.5, np.array([np.nan, np.inf, 0.3])) == 0.5  # non-finite ignored
+    assert nice_level(0.0, np.zeros(3)) == 1.0
+
+
+def test_tile_mosaic_places_tiles_with_nan_gaps():
+    tiles = np.arange(3 * 28 * 28, dtype=float).reshape(3, 28, 28)
+    mosaic = tile_mosaic(tiles, per_line=2)
+    assert mosaic.shape == (57, 57)
+    np.testing.assert_array_equal(mosaic[29:, :28], tiles[2])
+    assert np.isnan(mosaic[28]).all() and np.isnan(mosaic[29:, 29:]).all()
+
+
+def test_weight_view_updates_one_image_item_in_place(qtbot):
+    model = MovingCentroids()
+    model.learn_many(*(lambda s: (s.images, s.labels))(random_split(30)))
+    view = WeightView()
+    qtbot.addWidget(view)
+    view.set_source(model, threading.Lock(), [str(d) for d in range(10)])
+    view.show()
+    qtbot.waitUntil(lambda: view.redraws >= 1, timeout=2000)
+    item, levels = view.heatmap.image, view.heatmap.image.levels
+    shown = view.heatmap.image.image
+    assert shown.shape == (10 * (28 + 3) - 3, 28)  # ten one-tile blocks, 3-pixel gaps
+    np.testing.assert_array_equal(shown[:28, :28], model.weight_images(0)[0])
+
+    model.weights *= 1.01  # a small change: redraw, same item, same levels
+    view.mark_dirty()
+    qtbot.waitUntil(lambda: view.redraws >= 2, timeout=2000)
+    assert view.heatmap.image is item
+    np.testing.assert_array_equal(view.heatmap.image.levels, levels)
+
+    text = view._describe(31 + 5, 7, 0.25)  # a pixel of label 1's first unit
+    assert text.startswith("label 1, unit 0, pixel (5, 7)")
+
+
+def test_redraws_only_when_visible_and_changed(qtbot):
+    view = WeightView()
+    qtbot.addWidget(view)
+    view.set_source(MovingCentroids(), threading.Lock(), [str(d) for d in range(10)])
+    qtbot.wait(100)
+    assert view.redraws == 0  # hidden
+    view.show()
+    qtbot.waitUntil(lambda: view.redraws == 1, timeout=2000)
+    qtbot.wait(150)
+    assert view.redraws == 1  # nothing changed since
