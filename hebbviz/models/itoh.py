@@ -144,12 +144,13 @@ class ItohNetworks(NormClassifier):
         marked in :attr:`diverged` and learns no more.
         """
         inputs, labels = self._prepare(images, labels)
+        update = np.empty((WIDTH, WIDTH), dtype=self.dtype)
         with np.errstate(all="ignore"):
             for label in np.unique(labels):
                 mine = inputs[labels == label]
                 self.seen[label] += len(mine)
                 if not self.diverged[label]:
-                    self._learn_blocked(int(label), mine)
+                    self._learn_blocked(int(label), mine, update)
                     self._check_divergence(int(label))
 
     def learn_many_reference(self, images: np.ndarray, labels: np.ndarray) -> None:
@@ -174,8 +175,9 @@ class ItohNetworks(NormClassifier):
             for label in np.unique(labels):
                 self._check_divergence(int(label))
 
-    def _learn_blocked(self, label: int, inputs: np.ndarray) -> None:
-        """One pass of ``label``'s network over ``inputs`` (unit norm), block by block."""
+    def _learn_blocked(self, label: int, inputs: np.ndarray, update: np.ndarray) -> None:
+        """One pass of ``label``'s network over ``inputs`` (unit norm), block by block;
+        ``update`` is scratch space of a learning matrix's shape."""
         decay = abs(self.lr) / (WIDTH * WIDTH)
         step = self.activation == "step"
         for start in range(0, len(inputs), self.block):
@@ -186,8 +188,9 @@ class ItohNetworks(NormClassifier):
                 total = itoh_block_corrections(
                     z, h @ h.T, np.abs(h).sum(axis=1), self.lr, decay, step
                 )
-                w += (self.lr * z).T @ h
-                w -= total
+                np.matmul((self.lr * z).T, h, out=update)
+                update -= total
+                w += update
                 if not (np.isfinite(total) and np.isfinite(z).all()):
                     return  # diverged: the weights are non-finite now, and stay so
                 h = z
