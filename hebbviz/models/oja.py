@@ -1,0 +1,26 @@
+"""Rule ``oja``: Oja's subspace rule, k output units per label.
+
+Per image of its label, a network with weights ``W`` (k, 784) answers ``y = W x`` and learns
+``W += lr * outer(y, x - W.T @ y)``: Hebbian growth ``outer(y, x)`` plus a decay that keeps the
+rows orthonormal. The rows converge to an orthonormal basis of the label's principal subspace
+(E. Oja, "Neural networks, principal components, and subspaces", Int. J. Neural Systems, 1989),
+in no particular order or rotation within it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from hebbviz.kernels import oja_pass
+from hebbviz.models.subspace import SubspaceNetworks
+
+
+class OjaSubspace(SubspaceNetworks):
+    """Ten networks that each learn their label's principal subspace with Oja's rule.
+
+    See :class:`~hebbviz.models.subspace.SubspaceNetworks` for the parameters.
+    """
+
+    rule: ClassVar[str] = "oja"
+    default_epochs: ClassVar[int] = 5
+    learning_pass = staticmethod(oja_pass)

@@ -1,0 +1,187 @@
+"""What the subspace rules ``oja`` and ``sanger`` share: k linear output units per label.
+
+Every label ``L`` has a weight matrix ``W_L`` of shape (k, 784), one row per output unit, that
+learns only from images of its own label, one image at a time, with a local Hebbian rule plus a
+decay term (see the subclasses). The rows converge to an orthonormal basis of the label's
+principal subspace (uncentred: the subspace of largest mean squared projection), so the answer's
+norm ``||W_L x||`` is the length of the input's projection onto that subspace; the label whose
+subspace holds the input best wins. Inputs are unit-norm, optionally deskewed first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import numpy as np
+
+from hebbviz.models.base import NormClassifier
+from hebbviz.preprocess import SIDE, deskew, unit_norm
+
+WIDTH = SIDE * SIDE
+"""Inputs are flattened 28x28 digits."""
+
+
+class SubspaceNetworks(NormClassifier):
+    """Per-label linear networks of ``k`` units trained by a subspace rule.
+
+    Parameters
+    ----------
+    n_labels : int
+        How many networks (one per label).
+    k : int
+        Output units (weight rows) per label.
+    lr : float
+        The learning rate of a network's first image.
+    lr_decay : float or None
+        The rate of a network's image ``t`` (counted over all its images so far, across calls
+        and epochs) is ``lr / (1 + t / lr_decay)``: it halves after ``lr_decay`` images.
+        None keeps it constant.
+    deskew : bool
+        Straighten slanted digits (:func:`hebbviz.preprocess.deskew`) before scaling to unit norm.
+    seed : int
+        Seeds the initial weights: independent normal entries of variance ``1 / 784``, so every
+        row starts as noise of about unit length (and is nearly orthogonal to the others).
+
+    Attributes
+    ----------
+    weights : ndarray of float64, shape (n_labels, k, 784)
+        Row ``i`` of ``weights[L]`` is unit ``i`` of label ``L``'s network, a 28x28 image when
+        reshaped.
+    seen, diverged : ndarray, shape (n_labels,)
+        See :class:`~hebbviz.models.base.NormClassifier`. ``seen`` also drives the schedule.
+    """
+
+    balanced_by_default: ClassVar[bool] = False
+    """Orthonormal rows make the norms independent of how many images a network saw."""
+    learning_pass: ClassVar[Callable[[np.ndarray, np.ndarray, np.ndarray], None]]
+    """The Numba kernel of one pass of the rule: ``(weights (k, 784), inputs, rates)``."""
+
+    def __init__(
+        self,
+        n_labels: int = 10,
+        k: int = 32,
+        lr: float = 0.05,
+        lr_decay: float | None = None,
+        deskew: bool = True,
+        seed: int = 0,
+    ) -> None:
+        if int(n_labels) < 1:
+            raise ValueError(f"n_labels must be >= 1, got {n_labels}")
+        if not 1 <= int(k) <= WIDTH:
+            raise ValueError(f"k must be in 1..{WIDTH}, got {k}")
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be a positive number, got {lr}")
+        if lr_decay is not None and not (np.isfinite(lr_decay) and lr_decay > 0):
+            raise ValueError(f"lr_decay must be a positive image count or None, got {lr_decay}")
+        self.n_labels = int(n_labels)
+        self.k = int(k)
+        self.lr = float(lr)
+        self.lr_decay = None if lr_decay is None else float(lr_decay)
+        self.deskew = bool(deskew)
+        self.seed = int(seed)
+        rng = np.random.default_rng(self.seed)
+        self.weights = rng.normal(0.0, 1.0 / np.sqrt(WIDTH), (self.n_labels, self.k, WIDTH))
+        self.seen = np.zeros(self.n_labels, dtype=np.int64)
+        self.diverged = np.zeros(self.n_labels, dtype=bool)
+
+    # -- learning -------------------------------------------------------------------------------
+
+    def rates(self, label: int, count: int) -> np.ndarray:
+        """The learning rates of ``label``'s next ``count`` images, shape (count,)."""
+        if self.lr_decay is None:
+            return np.full(count, self.lr)
+        t = self.seen[label] + np.arange(count, dtype=np.float64)
+        return self.lr / (1.0 + t / self.lr_decay)
+
+    def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
+        """Learn from each image once, in the given order, one kernel call per label.
+
+        Each label's network sees its own images in their order (the networks are independent,
+        so grouping by label changes nothing). A network whose weights become non-finite is
+        marked in :attr:`diverged` and learns no more.
+        """
+        inputs = self.inputs(images)
+        labels = np.asarray(labels, dtype=np.int64).reshape(-1)
+        if len(labels) != len(inputs):
+            raise ValueError(f"{len(inputs)} images but {len(labels)} labels")
+        if len(labels) and (labels.min() < 0 or labels.max() >= self.n_labels):
+            raise ValueError(f"labels must be in 0..{self.n_labels - 1}")
+        with np.errstate(all="ignore"):
+            for label in np.unique(labels):
+                mine = inputs[labels == label]
+                if not self.diverged[label]:
+                    self.learning_pass(self.weights[label], mine, self.rates(label, len(mine)))
+                    self.diverged[label] = not np.isfinite(self.weights[label]).all()
+                self.seen[label] += len(mine)
+
+    # -- answering ------------------------------------------------------------------------------
+
+    def inputs(self, images: np.ndarray) -> np.ndarray:
+        """What the networks see: (optionally deskewed) unit-norm rows, shape (n, 784)."""
+        return unit_norm(deskew(images) if self.deskew else images)
+
+    def label_norms(self, images: np.ndarray) -> np.ndarray:
+        """``||W_L x||`` for every input ``x`` and label ``L``, shape (n, n_labels).
+
+        NaN for the networks marked diverged.
+        """
+        inputs = self.inputs(images)
+        with np.errstate(all="ignore"):
+            answers = inputs @ self.weights.reshape(-1, WIDTH).T  # (n, n_labels * k)
+            norms = np.linalg.norm(answers.reshape(len(inputs), self.n_labels, self.k), axis=2)
+        norms[:, self.diverged] = np.nan
+        return norms
+
+    def weight_images(self, label: int) -> np.ndarray:
+        """The ``k`` weight rows of ``label``'s network as 28x28 images, (k, 28, 28), a copy."""
+        return self.weights[label].reshape(self.k, SIDE, SIDE).copy()
+
+    def contributions(self, image: np.ndarray) -> np.ndarray:
+        """Every pixel's share of every label's squared answer norm, (n_labels, 28, 28).
+
+        For the network input ``x`` (:meth:`inputs` of ``image``: deskewed pixels when
+        ``deskew`` is on), label ``L``'s map is
+        ``x * (W_L.T @ W_L @ x)``, which sums exactly (up to rounding) to ``||W_L x||**2``. Once
+        the rows are orthonormal, ``W_L.T @ W_L @ x`` is the projection of ``x`` onto the label's
+        subspace, so the map is each pixel's value times its projection: ink the subspace
+        explains counts positive, ink it contradicts negative. NaN for diverged networks.
+        """
+        x = self.inputs(image)[0]
+        with np.errstate(all="ignore"):
+            answers = self.weights @ x  # (n_labels, k)
+            shares = x * np.einsum("lk,lkd->ld", answers, self.weights)
+        shares[self.diverged] = np.nan
+        return shares.reshape(self.n_labels, SIDE, SIDE)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "n_labels": self.n_labels,
+            "k": self.k,
+            "lr": self.lr,
+            "lr_decay": self.lr_decay,
+            "deskew": self.deskew,
+            "seed": self.seed,
+        }
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"weights": self.weights, "seen": self.seen, "diverged": self.diverged}
+
+    def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        expected = self.arrays()
+        if arrays.keys() != expected.keys():
+            missing = sorted(expected.keys() - arrays.keys())
+            extra = sorted(arrays.keys() - expected.keys())
+            raise ValueError(f"{self.rule} arrays: missing {missing}, unexpected {extra}")
+        restored = {}
+        for key, current in expected.items():
+            value = np.asarray(arrays[key])
+            if value.shape != current.shape:
+                raise ValueError(
+                    f"{self.rule} array {key!r} has shape {value.shape}, expected {current.shape}"
+                )
+            restored[key] = np.array(value, dtype=current.dtype, order="C")
+        for key, value in restored.items():
+            setattr(self, key, value)
