@@ -140,6 +140,16 @@ def test_arrays_round_trip() -> None:
     assert rebuilt.seen.sum() == 0
 
 
+def test_copy_is_independent_and_shares_only_frozen_layers() -> None:
+    model = ItohNetworks(lr=1e-3)
+    twin = model.copy()
+    twin.learn_many(_digits(4), np.array([1, 1, 1, 1]))
+    np.testing.assert_array_equal(model.weights, ItohNetworks(lr=1e-3).weights)
+    assert model.seen.sum() == 0 and twin.seen[1] == 4
+    assert twin.first_weight is model.first_weight
+    assert twin.weights is not model.weights
+
+
 def test_set_arrays_rejects_wrong_keys_and_shapes() -> None:
     model = ItohNetworks()
     arrays = dict(model.arrays())

@@ -17,7 +17,8 @@ matrices are stored once and shared; only the learning matrices are kept per lab
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import copy
+from typing import Any, ClassVar, Self
 
 import numpy as np
 
@@ -273,6 +274,14 @@ class ItohNetworks(NormClassifier):
             restored[key] = np.array(value, dtype=current.dtype, order="C")
         for key, value in restored.items():
             setattr(self, key, value)
+
+    def copy(self) -> Self:
+        """An independent copy; the frozen layers, never written in place, are shared."""
+        twin = copy.copy(self)
+        twin.weights = self.weights.copy()
+        twin.seen = self.seen.copy()
+        twin.diverged = self.diverged.copy()
+        return twin
 
     # -- helpers --------------------------------------------------------------------------------
 
