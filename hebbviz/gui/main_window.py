@@ -278,9 +278,7 @@ class MainWindow(QMainWindow):
             [],
             "Use a folder of MNIST-format IDX files as the data set",
         )
-        self.quit_action = self._action(
-            "&Quit", self.close, [key(key.StandardKey.Quit), key("Ctrl+Q")], "Close hebbviz"
-        )
+        self.quit_action = self._action("&Quit", self.close, [key("Ctrl+Q")], "Close hebbviz")
         self.undo_action = self._action(
             "&Undo stroke",
             self.canvas.undo,
@@ -304,7 +302,7 @@ class MainWindow(QMainWindow):
         self.help_action = self._action(
             "&What am I looking at?",
             self.show_help,
-            [key(key.StandardKey.HelpContents), key("F1")],
+            [key("F1")],
             "How norm-based cognition works",
         )
         self.about_action = self._action("&About hebbviz", self.show_about, [], "About hebbviz")
@@ -358,6 +356,10 @@ class MainWindow(QMainWindow):
     def _schedule_refresh(self) -> None:
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
+
+    def answer_pending(self) -> bool:
+        """Whether the drawing changed since the answer shown was computed."""
+        return self._refresh_timer.isActive()
 
     def refresh_answer(self) -> None:
         """Frame the drawing and show every label's answer to it (now, not throttled)."""

@@ -1,0 +1,130 @@
+"""The drawing canvas: strokes from mouse, touch and pen; clear, undo, digits shown; framing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QPointingDevice, QTabletEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from hebbviz.gui.canvas import DrawingCanvas, FramedView
+
+SEVEN = [[(0.2, 0.2), (0.5, 0.2), (0.8, 0.2), (0.65, 0.5), (0.5, 0.85)]]
+BAR = [[(0.3, 0.55), (0.7, 0.55)]]
+
+
+@pytest.fixture
+def canvas(qtbot):
+    widget = DrawingCanvas()
+    qtbot.addWidget(widget)
+    widget.resize(400, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_a_blank_canvas_has_nothing_to_classify(canvas):
+    assert canvas.is_blank()
+    assert canvas.framed_image() is None
+    assert canvas.render_ink().max() == 0
+
+
+def test_mouse_strokes_are_drawn_smooth_and_thick(canvas, draw, qtbot):
+    with qtbot.waitSignal(canvas.drawingChanged):
+        draw(canvas, SEVEN)
+    ink = canvas.render_ink(280)
+    assert ink.max() == 255
+    # anti-aliased: edge pixels between paper and full ink
+    assert np.count_nonzero((ink > 0) & (ink < 255)) > 50
+    # thick: along a horizontal line through the top bar, the ink is several pixels high
+    column = ink[:, int(0.35 * 280)]
+    assert np.count_nonzero(column > 128) >= 0.05 * 280
+    framed = canvas.framed_image()
+    assert framed.shape == (28, 28) and framed.dtype == np.uint8
+
+
+def test_undo_takes_back_the_last_stroke_and_clear_wipes_all(canvas, draw):
+    draw(canvas, SEVEN)
+    seven = canvas.render_ink()
+    draw(canvas, BAR)
+    assert not np.array_equal(canvas.render_ink(), seven)
+    canvas.undo()
+    assert np.array_equal(canvas.render_ink(), seven)
+    draw(canvas, BAR)
+    canvas.clear()
+    assert canvas.is_blank() and canvas.framed_image() is None
+    canvas.undo()  # nothing left to undo: no error
+    assert canvas.is_blank()
+
+
+def test_touch_draws_a_stroke(canvas):
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(canvas, device).press(0, QPoint(80, 80), canvas).commit()
+    for x in range(100, 320, 20):
+        QTest.touchEvent(canvas, device).move(0, QPoint(x, x), canvas).commit()
+    QTest.touchEvent(canvas, device).release(0, QPoint(320, 320), canvas).commit()
+    assert canvas.framed_image() is not None
+    canvas.undo()
+    assert canvas.is_blank()
+
+
+def test_a_pen_draws_a_stroke(canvas):
+    def tablet(kind: QEvent.Type, x: float, pressure: float) -> None:
+        position = QPointF(x, 200)
+        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.TabletRelease else Qt.LeftButton
+        event = QTabletEvent(
+            kind,
+            QPointingDevice.primaryPointingDevice(),
+            position,
+            canvas.mapToGlobal(position),
+            pressure,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.MouseButton.LeftButton,
+            buttons,
+        )
+        QApplication.sendEvent(canvas, event)
+
+    tablet(QEvent.Type.TabletPress, 60, 0.8)
+    for x in range(80, 340, 20):
+        tablet(QEvent.Type.TabletMove, x, 0.8)
+    tablet(QEvent.Type.TabletRelease, 340, 0.0)
+    ink = canvas.render_ink(400)
+    assert ink[200, 60:340].min() == 255  # one continuous horizontal stroke
+
+
+def test_a_shown_digit_is_framed_back_to_itself(canvas, mnist_dir):
+    from hebbviz.data.sources import open_folder
+
+    digits = open_folder(mnist_dir).val.images[:5]
+    for digit in digits:
+        canvas.show_digit(digit)
+        framed = canvas.framed_image().astype(np.float64)
+        correlation = np.corrcoef(framed.ravel(), digit.astype(np.float64).ravel())[0, 1]
+        assert correlation > 0.9
+    canvas.undo()  # the shown digit is one undo step
+    assert canvas.is_blank()
+
+
+def test_show_digit_rejects_other_shapes(canvas):
+    with pytest.raises(ValueError, match="28x28"):
+        canvas.show_digit(np.zeros((20, 20), dtype=np.uint8))
+
+
+def test_the_framed_view_shows_pixels_large(qtbot):
+    view = FramedView()
+    qtbot.addWidget(view)
+    view.resize(280, 280)
+    image = np.zeros((28, 28), dtype=np.uint8)
+    image[14, 14] = 255
+    view.set_image(image)
+    grabbed = view.grab().toImage()
+    # pixel (14, 14) fills a 10x10 block: its centre is white, the next block's centre dark
+    assert grabbed.pixelColor(145, 145).lightness() > 200
+    assert grabbed.pixelColor(155, 145).lightness() < 100

@@ -1,0 +1,341 @@
+"""The main window: real digits drawn with the mouse, the answer, model files, settings,
+screenshots, and the rule that nothing outside hebbviz/gui imports Qt."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTextBrowser
+
+from hebbviz.data.sources import open_folder
+from hebbviz.gui.main_window import REFRESH_MS, MainWindow, default_model_path
+from hebbviz.models import rule_class
+
+NEIGHBOURS = [(-1, 0), (0, 1), (1, 0), (0, -1), (-1, 1), (1, 1), (1, -1), (-1, -1)]
+"""8-connectivity, the 4 direct neighbours first (traced strokes prefer straight steps)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Turning a digit's ink into pen strokes
+# ---------------------------------------------------------------------------------------------
+
+
+def skeleton(ink: np.ndarray) -> np.ndarray:
+    """Zhang-Suen thinning of a boolean image: the ink's one-pixel-wide centre lines."""
+    image = np.pad(ink.astype(bool), 1)
+    changed = True
+    while changed:
+        changed = False
+        for step in (0, 1):
+            p = [np.roll(image, (-dr, -dc), axis=(0, 1)) for dr, dc in _CLOCKWISE]
+            count = sum(n.astype(int) for n in p)
+            ring = p + [p[0]]
+            transitions = sum((~a & b).astype(int) for a, b in zip(ring, ring[1:], strict=False))
+            n, e, s, w = p[0], p[2], p[4], p[6]
+            sides = (~(n & e & s) & ~(e & s & w), ~(n & e & w) & ~(n & s & w))[step]
+            remove = image & (count >= 2) & (count <= 6) & (transitions == 1) & sides
+            if remove.any():
+                image &= ~remove
+                changed = True
+    return image[1:-1, 1:-1]
+
+
+_CLOCKWISE = [(-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)]
+"""Zhang-Suen's neighbour order P2..P9: north, then clockwise."""
+
+
+def trace(pixels: np.ndarray) -> list[list[tuple[int, int]]]:
+    """Pen strokes (lists of (row, col)) that visit every pixel of a skeleton, each step to an
+    adjacent pixel; a new stroke starts where the last one branched off."""
+    todo = {(int(r), int(c)) for r, c in zip(*np.nonzero(pixels), strict=True)}
+
+    def neighbours(pixel: tuple[int, int]) -> list[tuple[int, int]]:
+        return [(pixel[0] + dr, pixel[1] + dc) for dr, dc in NEIGHBOURS]
+
+    strokes = []
+    done: set[tuple[int, int]] = set()
+    while todo:
+        # start at an end of a line if there is one, else anywhere; continue from drawn ink
+        ends = [p for p in todo if sum(n in todo for n in neighbours(p)) <= 1]
+        start = min(ends or todo)
+        joined = [n for n in neighbours(start) if n in done]
+        stroke = [joined[0], start] if joined else [start]
+        todo.discard(start)
+        done.add(start)
+        while True:
+            following = [n for n in neighbours(stroke[-1]) if n in todo]
+            if not following:
+                break
+            stroke.append(following[0])
+            todo.discard(following[0])
+            done.add(following[0])
+        strokes.append(stroke)
+    return strokes
+
+
+def strokes_of(digit: np.ndarray) -> list[list[tuple[float, float]]]:
+    """A digit's skeleton traced as strokes in unit canvas coordinates."""
+    lines = trace(skeleton(digit >= 128))
+    return [[((c + 0.5) / 28, (r + 0.5) / 28) for r, c in line] for line in lines]
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mnist(mnist_dir):
+    return open_folder(mnist_dir)
+
+
+@pytest.fixture
+def known_digits(mnist) -> list[tuple[int, np.ndarray]]:
+    """The first validation digit of every label (unseen in training), with its label."""
+    val = mnist.val
+    return [(label, val.images[np.flatnonzero(val.labels == label)[0]]) for label in range(10)]
+
+
+@pytest.fixture
+def messages(monkeypatch) -> list[tuple[str, str]]:
+    """Message boxes the window shows, captured (title, text) instead of shown modally."""
+    shown: list[tuple[str, str]] = []
+
+    def capture(parent, title, text, *args, **kwargs):
+        shown.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    for kind in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, capture)
+    return shown
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing and the answer
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_default_model_reads_real_digits_drawn_with_the_mouse(
+    window, draw, known_digits, qtbot
+):
+    assert default_model_path().is_file(), "assets/default-oja.npz is missing"
+    assert window.model.rule == "oja" and window.model.seen.sum() > 0
+    readings = []
+    for label, digit in known_digits:
+        window.canvas.clear()
+        draw(window.canvas, strokes_of(digit))
+        qtbot.waitUntil(lambda: not window.answer_pending(), timeout=2000)
+        readings.append((label, window.prediction()))
+    correct = sum(str(label) == reading for label, reading in readings)
+    print(f"drawn digits read correctly: {correct}/10 {readings}")
+    assert correct >= 8, readings
+
+
+def test_a_blank_canvas_shows_no_prediction_and_empty_bars(window, draw):
+    assert window.prediction() is None
+    assert window.bars.winner.text() == "?"
+    assert np.all(window.bars.bars.opts["height"] == 0)
+    draw(window.canvas, [[(0.5, 0.2), (0.5, 0.8)]])
+    window.refresh_answer()
+    assert window.prediction() is not None
+    window.canvas.clear()
+    window.refresh_answer()
+    assert window.prediction() is None
+    assert np.all(window.bars.bars.opts["height"] == 0)
+
+
+def test_the_answer_follows_the_drawing_while_the_pen_is_down(window, qtbot):
+    canvas = window.canvas
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=canvas.rect().center())
+    for step in range(1, 8):
+        qtbot.mouseMove(canvas, canvas.rect().center() + step * canvas.rect().center() / 10)
+    assert window.answer_pending() and window.prediction() is None  # throttled
+    qtbot.waitUntil(lambda: window.prediction() is not None, timeout=20 * REFRESH_MS)
+    assert not window.answer_pending()
+    winner = window.bars.winner_index()
+    heights = window.bars.bars.opts["height"]
+    assert heights[winner] == max(heights) > 0
+    assert window.bars.winner.text() == window.classes()[winner]
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.rect().bottomRight())
+
+
+def test_contribution_maps_add_up_to_the_squared_norms(window, known_digits):
+    window.canvas.show_digit(known_digits[3][1])
+    window.refresh_answer()
+    image = window.canvas.framed_image()
+    norms = window.model.label_norms(image[None])[0]
+    shown = np.array([item.image.sum() for item in window.contributions.images])
+    np.testing.assert_allclose(shown, norms**2, rtol=1e-4)
+    assert window.contributions.stack.currentWidget() is window.contributions.graphics
+
+
+def test_an_itoh_model_says_it_has_no_per_pixel_reading(window, draw):
+    window.set_model(rule_class("itoh")(hidden_layers=2), {"classes": list("abcdefghij")})
+    assert window.contributions.stack.currentWidget() is window.contributions.unavailable
+    assert "no per-pixel reading" in window.contributions.unavailable.text().lower()
+    assert window.bars.classes == tuple("abcdefghij")
+    draw(window.canvas, [[(0.3, 0.3), (0.7, 0.7)]])
+    window.refresh_answer()
+    assert window.prediction() in tuple("abcdefghij")
+
+
+def test_keyboard_shortcuts_clear_and_undo(window, draw, qtbot):
+    draw(window.canvas, [[(0.2, 0.2), (0.8, 0.8)]])
+    draw(window.canvas, [[(0.8, 0.2), (0.2, 0.8)]])
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.canvas._strokes) == 1
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.canvas.is_blank()
+    draw(window.canvas, [[(0.2, 0.2), (0.8, 0.8)]])
+    qtbot.keyClick(window, Qt.Key.Key_Delete)
+    assert window.canvas.is_blank()
+    qtbot.mouseClick(window.clear_button, Qt.MouseButton.LeftButton)  # harmless when blank
+    assert window.canvas.is_blank()
+
+
+def test_help_explains_norm_based_cognition(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert window._help is not None and window._help.isVisible()
+    text = window._help.findChild(QTextBrowser).toPlainText()
+    assert "longest answer" in text and "nothing is propagated backwards" in text
+    window._help.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Model files and settings
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_corrupt_model_file_gets_a_message_and_the_app_keeps_running(
+    window, messages, tmp_path, draw, monkeypatch
+):
+    bad = tmp_path / "broken.npz"
+    bad.write_bytes(b"PK\x03\x04 this is not a model")
+    before = window.model
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    window.open_action.trigger()
+    assert len(messages) == 1
+    title, text = messages[0]
+    assert title == "Cannot open model" and str(bad) in text and "\n" not in text
+    assert window.model is before
+    draw(window.canvas, [[(0.5, 0.15), (0.5, 0.85)]])
+    window.refresh_answer()
+    assert window.prediction() is not None
+
+
+def test_save_reopen_and_remember_recent_models(window, messages, tmp_path, qtbot, known_digits):
+    window.canvas.show_digit(known_digits[7][1])
+    norms = window.model.label_norms(window.canvas.framed_image()[None])
+    path = tmp_path / "mine.npz"
+    assert window.save_model_to(path)
+    assert window.open_model(path)
+    assert window.model_path == path and not messages
+    np.testing.assert_allclose(window.model.label_norms(window.canvas.framed_image()[None]), norms)
+    assert window.recent_models()[0] == str(path.resolve())
+
+    # a new window (a new run) starts with the last model and lists it in Open recent
+    window.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.load_startup_model()
+    assert again.model_path == path
+    again._fill_recent_menu()
+    assert any(str(path) in action.text() for action in again.recent_menu.actions())
+
+
+def test_without_the_default_model_the_app_opens_untrained(qtbot, monkeypatch, tmp_path):
+    import hebbviz.gui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "default_model_path", lambda: tmp_path / "missing.npz")
+    fresh = MainWindow()
+    qtbot.addWidget(fresh)
+    fresh.load_default_model()
+    assert fresh.model.seen.sum() == 0
+    assert "untrained" in fresh.statusBar().currentMessage()
+
+
+def test_kernels_warm_up_in_the_background(window, qtbot):
+    with qtbot.waitSignal(window.kernelsReady, timeout=120_000):
+        window.warm_up_kernels()
+        assert window.kernel_label.text() == "Compiling kernels..."
+    assert window.kernel_label.text() == "Kernels ready"
+
+
+def test_a_data_folder_loads_in_the_background(window, qtbot, mnist_dir):
+    with qtbot.waitSignal(window.datasetChanged, timeout=60_000):
+        window.load_dataset(mnist_dir)
+    assert len(window.dataset.train) + len(window.dataset.val) == 10_000
+    window.show_validation_digit(0)
+    assert window.prediction() is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------------------------
+
+
+def _hebbviz(*args: str, env_dir: Path) -> subprocess.CompletedProcess:
+    env = {
+        "QT_QPA_PLATFORM": "offscreen",
+        "HEBBVIZ_DATA_DIR": str(env_dir / "data"),
+        "HEBBVIZ_CACHE_DIR": str(env_dir / "cache"),
+        "HOME": str(env_dir),
+        "XDG_CONFIG_HOME": str(env_dir / "config"),
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "hebbviz", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_screenshot_shows_a_drawn_sample(tmp_path, mnist_dir):
+    out = tmp_path / "shot.png"
+    result = _hebbviz(
+        "--screenshot", str(out), "--data-dir", str(mnist_dir), "--draw-sample", "3",
+        env_dir=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with Image.open(out) as picture:
+        assert picture.width >= 800 and picture.height >= 500
+        pixels = np.asarray(picture.convert("RGB")).astype(int)
+    accent = (np.abs(pixels - [232, 93, 4]).sum(axis=2) < 30).sum()
+    assert accent > 500  # the winner's bar is there, in the accent colour
+
+
+def test_a_bad_model_on_the_command_line_exits_2_with_one_line(tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_text("nonsense")
+    result = _hebbviz(
+        "--screenshot", str(tmp_path / "x.png"), "--model", str(bad), env_dir=tmp_path
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and str(bad) in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_no_module_outside_gui_imports_qt():
+    code = (
+        "import pkgutil, importlib, sys, hebbviz\n"
+        "for m in pkgutil.walk_packages(hebbviz.__path__, 'hebbviz.'):\n"
+        "    if not m.name.startswith('hebbviz.gui') and not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
+        "import hebbviz.cli\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in "
+        "('PySide6', 'pyqtgraph', 'shiboken6', 'PyQt5', 'PyQt6'))\n"
+        "print(bad)\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
