@@ -10,6 +10,9 @@ from pathlib import Path
 
 from hebbviz.errors import HebbvizError
 
+SCREENSHOT_SIZE = (1920, 1000)
+"""Window size of ``--screenshot`` pictures: a full-HD screen's worth."""
+
 
 def _application():  # noqa: ANN202 (QApplication is imported lazily, after the platform is set)
     """The QApplication (created once), with pyqtgraph configured."""
@@ -96,6 +99,7 @@ def save_screenshot(
     window.mark_kernels_ready()
     if sample is not None:
         window.show_validation_digit(sample)
+    window.resize(*SCREENSHOT_SIZE)
     window.show()
     QApplication.processEvents()
     window.refresh_answer()

@@ -84,12 +84,23 @@ class DrawingCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setMinimumSize(220, 220)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(300, 300)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.setToolTip(
             "Draw a digit here with the mouse, a pen or a finger.\n"
             "Esc or Delete clears, Ctrl+Z undoes the last stroke."
         )
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(480, 480)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return width
 
     # ------------------------------------------------------------------ public API
 

@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self.refresh_answer)
         self.canvas.drawingChanged.connect(self._schedule_refresh)
 
-        self.resize(1280, 760)
+        self.resize(1600, 900)
         if self.remember:
             geometry = style.settings().value(style.KEY_GEOMETRY)
             if isinstance(geometry, QByteArray):
@@ -182,10 +182,10 @@ class MainWindow(QMainWindow):
         self.bars = NormBars(classes)
         self.contributions = ContributionMaps(classes)
 
-        self.clear_button = QPushButton("Clear")
+        self.clear_button = QPushButton("Clear (Esc)")
         self.clear_button.setToolTip("Wipe the canvas (Esc or Delete)")
         self.clear_button.clicked.connect(self.canvas.clear)
-        self.undo_button = QPushButton("Undo stroke")
+        self.undo_button = QPushButton("Undo stroke (Ctrl+Z)")
         self.undo_button.setToolTip("Take back the last stroke (Ctrl+Z)")
         self.undo_button.clicked.connect(self.canvas.undo)
         buttons = QHBoxLayout()
@@ -195,12 +195,19 @@ class MainWindow(QMainWindow):
 
         draw = QWidget()
         draw_layout = QVBoxLayout(draw)
-        draw_header = QHBoxLayout()
-        draw_header.addWidget(_heading("1  Draw a digit"), 1)
-        draw_header.addWidget(_caption("Esc clears · Ctrl+Z undoes a stroke"))
-        draw_layout.addLayout(draw_header)
-        draw_layout.addWidget(self.canvas, 1)
+        draw_layout.addWidget(_heading("1  Draw a digit"))
+        draw_layout.addWidget(self.canvas)
         draw_layout.addLayout(buttons)
+        draw_layout.addSpacing(12)
+        draw_layout.addWidget(
+            _caption(
+                "<b>How it works.</b> Ten small networks, one per label, each learned only from "
+                "images of its own label with a Hebbian rule: no backpropagation, nothing "
+                "optimised. Every network answers your drawing; the label whose answer is "
+                "longest wins. Press F1 for more."
+            )
+        )
+        draw_layout.addStretch(1)
 
         seen = QWidget()
         seen_layout = QVBoxLayout(seen)
@@ -213,13 +220,13 @@ class MainWindow(QMainWindow):
             )
         )
         seen_layout.addStretch(1)
-        seen.setFixedWidth(236)
+        seen.setFixedWidth(232)
         seen.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
         answer = QWidget()
         answer_layout = QVBoxLayout(answer)
         header = QHBoxLayout()
-        header.addWidget(_heading("3  Every label's network answers; the longest wins"), 1)
+        header.addWidget(_heading("3  Every network answers; the longest wins"), 1)
         help_button = QPushButton("What am I looking at?")
         help_button.setToolTip("How norm-based cognition works (F1)")
         help_button.clicked.connect(self.show_help)
@@ -240,7 +247,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 520])
+        splitter.setSizes([700, 560])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 
