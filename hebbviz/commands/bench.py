@@ -8,6 +8,7 @@ import sys
 
 from hebbviz.commands.common import add_data_options, dataset_from_args
 from hebbviz.data.sources import open_folder
+from hebbviz.models import RULES
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +23,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     add_data_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--gui",
+        action="store_true",
+        help="instead: open the app offscreen, train at full speed while drawing, and measure "
+        "heatmap redraws/s, the longest GUI stall and stroke-to-bars latency",
+    )
+    parser.add_argument(
+        "--rule", choices=sorted(RULES), default="oja", help="with --gui: the rule to train"
+    )
     parser.set_defaults(run=run)
 
 
@@ -30,6 +40,13 @@ def run(args: argparse.Namespace) -> int:
 
     named = hasattr(args, "data_dir") or hasattr(args, "dataset")
     use_mnist = not named and (MNIST_10K / "train-images-idx3-ubyte.gz").is_file()
+    if args.gui:
+        from hebbviz.gui.gui_bench import describe, run_gui_bench  # Qt only for --gui
+
+        data_dir = MNIST_10K if use_mnist else getattr(args, "data_dir", None)
+        result = run_gui_bench(data_dir, getattr(args, "dataset", None), args.rule)
+        print(json.dumps(result) if args.json else describe(result))
+        return 0
     dataset = open_folder(MNIST_10K) if use_mnist else dataset_from_args(args)
     kind = "synthetic digits" if dataset.synthetic else "real digits"
     print(f"bench data: {dataset.source} ({kind})", file=sys.stderr)

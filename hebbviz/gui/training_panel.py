@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,9 @@ CURVE_POINTS = 20
 """About how many validation measurements a run makes for the accuracy curve."""
 
 FRAME_MS = 33
+
+ANSWER_EVERY_S = 0.1
+"""While training, the bars follow the learning model this often (drawing refreshes them too)."""
 
 
 def rate_text(rate: float | None) -> str:
@@ -186,6 +190,7 @@ class TrainingPanel(QWidget):
         self.store = store if store is not None else DrawingStore()
         self.worker: TrainingWorker | None = None
         self._progress: Progress | None = None
+        self._answered = 0.0
         self._last_snapshot: Snapshot | None = None
         self._val: Split | None = None
         self.weight_view = WeightView()
@@ -334,6 +339,7 @@ class TrainingPanel(QWidget):
         worker.errored.connect(self._on_errored)
         worker.finished.connect(self._on_worker_finished)
         self.worker = worker
+        self.weight_view.set_feed(worker)
         self._progress = None
         self._last_snapshot = None
         self.progress.setRange(0, worker.total)
@@ -363,6 +369,8 @@ class TrainingPanel(QWidget):
         if worker is not None:
             worker.stop()
             worker.wait()
+            self.weight_view.set_feed(None)
+            self.weight_view.mark_dirty()
             self._set_status(f"Stopped after {worker.progress.seen} images.")
         self.metrics_view.wait()
         self._update_buttons()
@@ -535,6 +543,8 @@ class TrainingPanel(QWidget):
             return
         self._on_frame()
         self.worker = None
+        self.weight_view.set_feed(None)
+        self.weight_view.mark_dirty()
         snapshot = self._last_snapshot
         if snapshot is not None and snapshot.done:
             accuracy = (
@@ -567,8 +577,11 @@ class TrainingPanel(QWidget):
         else:
             self.rate_label.setText("starting (compiling kernels on first use)…")
         if progress.seen:
-            self.weight_view.mark_dirty()
-            self.main_window.refresh_answer()
+            self.weight_view.mark_dirty(fed=True)
+            now = time.perf_counter()
+            if now - self._answered >= ANSWER_EVERY_S:  # the answer to the drawing, as it learns
+                self._answered = now
+                self.main_window.refresh_answer()
 
     def _update_buttons(self) -> None:
         running = self.worker is not None

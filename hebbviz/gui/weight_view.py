@@ -19,9 +19,10 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hebbviz.gui.style import diverging_colormap
+from hebbviz.gui.worker import TrainingWorker, WeightImages
 from hebbviz.models.base import NormClassifier
 
-FRAME_MS = 33  # about 30 redraws per second at most
+FRAME_MS = 25  # at most 40 redraws per second (at least 30 while the GUI thread has time)
 SIDE = 28
 GAP = 1
 TILES_PER_LINE = 16
@@ -37,7 +38,7 @@ def nice_level(current: float, data: np.ndarray) -> float:
     ``(current / 5, current]``; otherwise steps to the next value of 1, 2 or 5 x 10^n at or
     above it.
     """
-    sample = data.ravel()[:: max(1, data.size // 100_000)]
+    sample = data.ravel()[:: max(1, data.size // 20_000)]
     finite = np.abs(sample[np.isfinite(sample)])
     peak = float(np.percentile(finite, 99.5)) if finite.size else 0.0
     if peak == 0.0:
@@ -166,7 +167,9 @@ class WeightView(QWidget):
         self.lock: threading.Lock | None = None
         self.classes: tuple[str, ...] = ()
         self.redraws = 0  # heatmap redraws so far (``hebbviz bench --gui`` counts them)
-        self._dirty = False
+        self._dirty = ""  # "", "fed" (the worker's copies will do) or "read" (read them here)
+        self.feed: TrainingWorker | None = None
+        self._fed: WeightImages | None = None
         self._mosaic: np.ndarray | None = None
         self._per_line = TILES_PER_LINE
         self._block_rows = 0
@@ -175,7 +178,7 @@ class WeightView(QWidget):
         self.caption.setWordWrap(True)
         self.label_choice = QComboBox()
         self.label_choice.setToolTip("Which label's network to show")
-        self.label_choice.currentIndexChanged.connect(self.mark_dirty)
+        self.label_choice.currentIndexChanged.connect(self._on_label_chosen)
         self.heatmap = Heatmap(self._describe)
         top = QHBoxLayout()
         top.addWidget(self.caption, 1)
@@ -195,6 +198,7 @@ class WeightView(QWidget):
         """Show ``model``'s weights; every read goes through ``lock``."""
         self.model, self.lock, self.classes = model, lock, tuple(classes)
         self._mosaic = None
+        self.set_feed(self.feed)
         itoh = model is not None and model.rule == "itoh"
         self.label_choice.blockSignals(True)
         self.label_choice.clear()
@@ -216,24 +220,54 @@ class WeightView(QWidget):
             )
         self.mark_dirty()
 
-    def mark_dirty(self) -> None:
-        """The model has changed: redraw at the next frame."""
-        self._dirty = True
+    def _on_label_chosen(self) -> None:
+        if self.feed is not None:
+            self.feed.weight_labels = self.wanted_labels()
+        self.mark_dirty()
+
+    def mark_dirty(self, fed: bool = False) -> None:
+        """The model has changed: redraw at the next frame.
+
+        ``fed``: only training changed it, so the worker's copies suffice (no lock wait).
+        """
+        self._dirty = "fed" if fed and self._dirty != "read" else "read"
+
+    def wanted_labels(self) -> tuple[int, ...]:
+        """Whose weight images the view shows."""
+        if self.model is None:
+            return ()
+        if self.model.rule == "itoh":
+            return (max(self.label_choice.currentIndex(), 0),)
+        return tuple(range(self.model.n_labels))
+
+    def set_feed(self, worker: TrainingWorker | None) -> None:
+        """Take the weight images from ``worker`` while it trains (it copies them under the lock
+        after its pieces), so redrawing never waits for the lock; None: read them here."""
+        self.feed = worker
+        self._fed = None
+        if worker is not None:
+            worker.weight_labels = self.wanted_labels()
 
     def redraw(self) -> None:
-        """Fetch copies of the weights under the lock and update the heatmap in place."""
-        self._dirty = False
-        if self.model is None or self.lock is None:
+        """Update the heatmap in place from the newest copies of the weights: the worker's, when
+        it has them, else copies made here under the lock."""
+        dirty, self._dirty = self._dirty, ""
+        wanted = self.wanted_labels()
+        if not wanted:
             return
-        if self.model.rule == "itoh":
-            label = max(self.label_choice.currentIndex(), 0)
-            with self.lock:
-                change = self.model.weight_images(label)
-            self.heatmap.set_image(change)
+        fed = self.feed.weights if self.feed is not None else None
+        if fed is not None and fed.labels == wanted and fed is not self._fed:
+            self._fed, images = fed, fed.images
+        elif dirty == "fed":
+            self._dirty = "fed"  # the worker has not published new copies yet
+            return
         else:
             with self.lock:
-                rows = [self.model.weight_images(label) for label in range(self.model.n_labels)]
-            self._show_rows(rows)
+                images = tuple(self.model.weight_images(label) for label in wanted)
+        if self.model.rule == "itoh":
+            self.heatmap.set_image(images[0])
+        else:
+            self._show_rows(list(images))
         self.redraws += 1
 
     def _show_rows(self, rows: list[np.ndarray]) -> None:

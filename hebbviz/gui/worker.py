@@ -18,6 +18,8 @@ touched from the worker thread.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -31,13 +33,21 @@ from hebbviz.errors import HebbvizError
 from hebbviz.models.base import NormClassifier
 from hebbviz.training import train
 
-HOLD_S = 0.015
+HOLD_S = 0.010
 """How long one piece of learning may hold the model lock at full speed."""
+
+PUBLISH_S = 0.02
+"""At most this often the worker copies the weights a view shows (while it holds the lock
+anyway), so the view need not wait for the lock."""
 
 SLOW_MOTION_RATE = 10.0
 """Rates (images/s) up to this learn one image at a time and report each one's change."""
 
 MAX_PIECE = 256
+
+WORKER_NICENESS = 10
+"""The worker thread runs at a lower priority (where the OS allows it) so that the GUI thread
+wins the CPU whenever both want it: drawing stays smooth, training takes what is left."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,14 @@ class Progress:
     seen: int
     total: int
     images_per_s: float
+
+
+@dataclass(frozen=True)
+class WeightImages:
+    """Copies of ``weight_images(label)`` for ``labels``, made under the lock after a piece."""
+
+    labels: tuple[int, ...]
+    images: tuple[np.ndarray, ...]
 
 
 @dataclass(frozen=True)
@@ -150,6 +168,11 @@ class TrainingWorker(QThread):
         self._stopping = False
         self.progress = Progress(0, self.total, 0.0)
         """The newest progress; replaced (never changed) by the worker after every piece."""
+        self.weight_labels: tuple[int, ...] = ()
+        """Whose weight images to publish (set by the view that shows them)."""
+        self.weights: WeightImages | None = None
+        """The newest published weight images; replaced, never changed."""
+        self._published = 0.0
         self._learning_s = 0.0
         self._piece = 8
 
@@ -191,6 +214,8 @@ class TrainingWorker(QThread):
     # -- the thread ---------------------------------------------------------------------------
 
     def run(self) -> None:
+        with contextlib.suppress(AttributeError, OSError):  # Linux: the nice value is per thread
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
         eval_every = self.eval_every
         snapshot_every = min(MAX_PIECE * 4, eval_every or MAX_PIECE * 4)
         try:
@@ -254,29 +279,44 @@ class TrainingWorker(QThread):
             stop = min(start + count, len(labels))
             if not single:  # a piece never spans two labels: each label costs a call anyway
                 stop = start + int(np.argmax(labels[start:stop] != labels[start]) or stop - start)
-            began = time.perf_counter()
+            began, cpu_began = time.perf_counter(), time.thread_time()
             if single:
                 label = int(labels[start])
                 with self.lock:
                     before = self.model.weight_images(label)
                     self.model.learn_many(images[start:stop], labels[start:stop])
                     after = self.model.weight_images(label)
+                    self._published = 0.0  # show this step's effect
+                    self._publish()
                 self.stepped.emit(Step(images[start].copy(), label, after - before))
             else:
                 with self.lock:
                     self.model.learn_many(images[start:stop], labels[start:stop])
+                    cpu = time.thread_time() - cpu_began
+                    self._publish()
             took = time.perf_counter() - began
             self._learning_s += took
             seen = self.progress.seen + stop - start
             self.progress = Progress(seen, self.total, seen / max(self._learning_s, 1e-9))
             if wait == 0.0 and not single and stop - start == count:
                 # the largest piece that holds the lock at most about HOLD_S
-                if took > HOLD_S:
+                # (by CPU time: a busy machine stretches the wall time of any piece)
+                if cpu > HOLD_S:
                     self._piece = max(1, self._piece // 2)
-                elif took < HOLD_S / 2:
+                elif cpu < HOLD_S / 2:
                     self._piece = min(MAX_PIECE, self._piece * 2)
             start = stop
             if wait > 0:
                 self._wait(wait)
             else:
                 time.sleep(0.0002)  # let a GUI thread waiting for the lock take it
+
+    def _publish(self) -> None:
+        """Copy the weight images a view wants (called while holding the lock)."""
+        now = time.perf_counter()
+        wanted = self.weight_labels
+        if not wanted or now - self._published < PUBLISH_S:
+            return
+        self._published = now
+        images = tuple(self.model.weight_images(label) for label in wanted)
+        self.weights = WeightImages(wanted, images)
