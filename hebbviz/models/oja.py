@@ -18,9 +18,22 @@ from hebbviz.models.subspace import SubspaceNetworks
 class OjaSubspace(SubspaceNetworks):
     """Ten networks that each learn their label's principal subspace with Oja's rule.
 
-    See :class:`~hebbviz.models.subspace.SubspaceNetworks` for the parameters.
+    See :class:`~hebbviz.models.subspace.SubspaceNetworks` for the parameters. The defaults
+    (k=32, lr=0.2 halving after 1000 images, deskewed inputs, 5 epochs) were chosen on the
+    validation split of mnist-10k.
     """
 
     rule: ClassVar[str] = "oja"
     default_epochs: ClassVar[int] = 5
     learning_pass = staticmethod(oja_pass)
+
+    def __init__(
+        self,
+        n_labels: int = 10,
+        k: int = 32,
+        lr: float = 0.2,
+        lr_decay: float | None = 1000.0,
+        deskew: bool = True,
+        seed: int = 0,
+    ) -> None:
+        super().__init__(n_labels, k, lr, lr_decay, deskew, seed)

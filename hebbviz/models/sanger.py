@@ -19,9 +19,25 @@ from hebbviz.models.subspace import SubspaceNetworks
 class SangerGHA(SubspaceNetworks):
     """Ten networks that each learn their label's ordered principal components with GHA.
 
-    See :class:`~hebbviz.models.subspace.SubspaceNetworks` for the parameters.
+    See :class:`~hebbviz.models.subspace.SubspaceNetworks` for the parameters. The defaults
+    (k=16, lr=0.5 halving after 300 images, deskewed inputs, 5 epochs) were chosen on the
+    validation split of mnist-10k (94.4%, against 95.5% for ``oja``): the price of the order.
+    After them, row 0 of every label lies along its leading eigenvector and rows 0..2 span the
+    three leading ones; later rows, which learn only what earlier rows leave unexplained, are
+    still settling (their norms are below one).
     """
 
     rule: ClassVar[str] = "sanger"
-    default_epochs: ClassVar[int] = 3
+    default_epochs: ClassVar[int] = 5
     learning_pass = staticmethod(sanger_pass)
+
+    def __init__(
+        self,
+        n_labels: int = 10,
+        k: int = 16,
+        lr: float = 0.5,
+        lr_decay: float | None = 300.0,
+        deskew: bool = True,
+        seed: int = 0,
+    ) -> None:
+        super().__init__(n_labels, k, lr, lr_decay, deskew, seed)

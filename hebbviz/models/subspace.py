@@ -59,12 +59,12 @@ class SubspaceNetworks(NormClassifier):
 
     def __init__(
         self,
-        n_labels: int = 10,
-        k: int = 32,
-        lr: float = 0.05,
-        lr_decay: float | None = None,
-        deskew: bool = True,
-        seed: int = 0,
+        n_labels: int,
+        k: int,
+        lr: float,
+        lr_decay: float | None,
+        deskew: bool,
+        seed: int,
     ) -> None:
         if int(n_labels) < 1:
             raise ValueError(f"n_labels must be >= 1, got {n_labels}")
