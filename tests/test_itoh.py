@@ -44,7 +44,7 @@ def test_blocked_equals_one_image_loop(hidden_layers: int, activation: str, bloc
                 )
                 <= 1e-9
             )
-    test = _digits(60, seed=2)
+    test = _digits(20, seed=2)
     np.testing.assert_array_equal(blocked.predict(test), loop.predict(test))
     np.testing.assert_allclose(blocked.label_norms(test), loop.label_norms(test), rtol=1e-9)
     np.testing.assert_array_equal(blocked.seen, loop.seen)
