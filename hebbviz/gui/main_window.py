@@ -165,7 +165,8 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self.refresh_answer)
         self.canvas.drawingChanged.connect(self._schedule_refresh)
 
-        self.resize(1600, 900)
+        available = self.screen().availableGeometry()
+        self.resize(min(1800, available.width()), min(980, available.height()))
         if self.remember:
             geometry = style.settings().value(style.KEY_GEOMETRY)
             if isinstance(geometry, QByteArray):
