@@ -147,7 +147,7 @@ class StepView(QWidget):
         self.caption = QLabel("Slow motion or Step shows each image and its effect here.")
         self.caption.setWordWrap(True)
         self.change = Heatmap(lambda r, c, v: f"change {v:+.3g}")
-        self.change.setMinimumHeight(120)
+        self.change.setMinimumHeight(90)
         left = QVBoxLayout()
         left.addWidget(self.digit)
         left.addStretch(1)

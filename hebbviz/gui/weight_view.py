@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hebbviz.gui.style import diverging_colormap
@@ -25,7 +26,6 @@ from hebbviz.models.base import NormClassifier
 FRAME_MS = 25  # at most 40 redraws per second (at least 30 while the GUI thread has time)
 SIDE = 28
 GAP = 1
-TILES_PER_LINE = 16
 
 Describe = Callable[[int, int, float], str]
 
@@ -51,6 +51,17 @@ def nice_level(current: float, data: np.ndarray) -> float:
         if level >= peak:
             return level
     return 10.0 ** (exponent + 1)
+
+
+def tiles_per_line(k: int, blocks: int, aspect: float) -> int:
+    """How many of a block's ``k`` tiles to put in a line so that ``blocks`` blocks stacked
+    vertically show the tiles largest in a view of width/height ``aspect``."""
+
+    def tile_size(per_line: int) -> float:
+        lines = -(-k // per_line)
+        return min(aspect / per_line, 1 / (blocks * lines))
+
+    return max(range(1, k + 1), key=tile_size)
 
 
 def tile_mosaic(tiles: np.ndarray, per_line: int, out: np.ndarray | None = None) -> np.ndarray:
@@ -171,7 +182,7 @@ class WeightView(QWidget):
         self.feed: TrainingWorker | None = None
         self._fed: WeightImages | None = None
         self._mosaic: np.ndarray | None = None
-        self._per_line = TILES_PER_LINE
+        self._per_line = 1
         self._block_rows = 0
 
         self.caption = QLabel()
@@ -272,7 +283,9 @@ class WeightView(QWidget):
 
     def _show_rows(self, rows: list[np.ndarray]) -> None:
         k = rows[0].shape[0]
-        self._per_line = min(k, TILES_PER_LINE)
+        if self._mosaic is None:
+            size = self.heatmap.graphics.size()
+            self._per_line = tiles_per_line(k, len(rows), size.width() / max(size.height(), 1))
         lines = -(-k // self._per_line)
         self._block_rows = lines * (SIDE + GAP) + 2 * GAP
         if self._mosaic is None:
@@ -303,6 +316,11 @@ class WeightView(QWidget):
             return " "
         unit = line * self._per_line + unit_column
         return f"label {self.classes[label]}, unit {unit}, pixel ({y}, {x}): {value:+.3g}"
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._mosaic = None  # lay the tiles out again for the new shape
+        self.mark_dirty()
 
     def _on_frame(self) -> None:
         if self._dirty and self.isVisible():

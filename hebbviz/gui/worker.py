@@ -277,7 +277,7 @@ class TrainingWorker(QThread):
         while start < len(labels):
             count, single, wait = self._next_piece()
             stop = min(start + count, len(labels))
-            if not single:  # a piece never spans two labels: each label costs a call anyway
+            if not single and wait == 0.0:  # full speed (sorted by label): one label per piece
                 stop = start + int(np.argmax(labels[start:stop] != labels[start]) or stop - start)
             began, cpu_began = time.perf_counter(), time.thread_time()
             if single:
@@ -305,11 +305,11 @@ class TrainingWorker(QThread):
                     self._piece = max(1, self._piece // 2)
                 elif cpu < HOLD_S / 2:
                     self._piece = min(MAX_PIECE, self._piece * 2)
-            start = stop
             if wait > 0:
-                self._wait(wait)
+                self._wait(wait * (stop - start) / count)
             else:
                 time.sleep(0.0002)  # let a GUI thread waiting for the lock take it
+            start = stop
 
     def _publish(self) -> None:
         """Copy the weight images a view wants (called while holding the lock)."""

@@ -95,6 +95,14 @@ def test_stop_ends_the_run_promptly_and_learns_no_more(qtbot, split):
     assert model.seen.sum() == seen
 
 
+def test_a_set_rate_holds_training_back(qtbot):
+    worker, model = make_worker(random_split(5000), rate=100.0)
+    worker.start()
+    qtbot.wait(300)
+    stop_and_wait(worker)
+    assert 0 < model.seen.sum() < 200  # about 30 at 100 images/s; far from all 5000
+
+
 def test_learning_waits_for_the_model_lock(qtbot, split):
     model = MovingCentroids()
     lock = threading.Lock()
