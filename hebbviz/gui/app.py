@@ -46,6 +46,8 @@ def run_app(args: argparse.Namespace) -> int:
     """
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QMessageBox
+
     from hebbviz.gui.main_window import MainWindow
     from hebbviz.modelfile import load_model
 
@@ -66,7 +68,15 @@ def run_app(args: argparse.Namespace) -> int:
             window.deleteLater()
         return 0
     if args.draw_sample is not None:
-        window.datasetChanged.connect(lambda: window.show_validation_digit(args.draw_sample))
+
+        def draw_sample() -> None:  # once, when the data set has loaded
+            window.datasetChanged.disconnect(draw_sample)
+            try:
+                window.show_validation_digit(args.draw_sample)
+            except HebbvizError as error:
+                QMessageBox.warning(window, "Cannot show the sample", str(error))
+
+        window.datasetChanged.connect(draw_sample)
     window.show()
     window.warm_up_kernels()
     window.load_dataset(data_dir, name)

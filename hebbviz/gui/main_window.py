@@ -167,10 +167,14 @@ class MainWindow(QMainWindow):
 
         available = self.screen().availableGeometry()
         self.resize(min(1800, available.width()), min(980, available.height()))
-        if self.remember:
-            geometry = style.settings().value(style.KEY_GEOMETRY)
+        if self.remember:  # the size, place and dock layout of the last run
+            settings = style.settings()
+            geometry = settings.value(style.KEY_GEOMETRY)
             if isinstance(geometry, QByteArray):
                 self.restoreGeometry(geometry)
+            state = settings.value(style.KEY_WINDOW_STATE)
+            if isinstance(state, QByteArray):
+                self.restoreState(state)
         self._show_model_info()
         self.refresh_answer()
 
@@ -634,7 +638,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.remember:
-            style.settings().setValue(style.KEY_GEOMETRY, self.saveGeometry())
+            settings = style.settings()
+            settings.setValue(style.KEY_GEOMETRY, self.saveGeometry())
+            settings.setValue(style.KEY_WINDOW_STATE, self.saveState())
         if self._help is not None:
             self._help.close()
         super().closeEvent(event)
