@@ -143,7 +143,8 @@ class DrawingCanvas(QWidget):
         image = QImage(side, side, QImage.Format.Format_Grayscale8)
         image.fill(0)
         painter = QPainter(image)
-        self._paint_content(painter, QRectF(0, 0, side, side), QColor(255, 255, 255))
+        square = QRectF(0, 0, side, side)
+        self._paint_content(painter, square, QColor(255, 255, 255), self._strokes, digit=True)
         painter.end()
         return image_pixels(image)
 
@@ -247,12 +248,17 @@ class DrawingCanvas(QWidget):
     # ------------------------------------------------------------------ painting
 
     def _paint_content(
-        self, painter: QPainter, square: QRectF, ink: QColor, strokes: slice = slice(None)
+        self,
+        painter: QPainter,
+        square: QRectF,
+        ink: QColor,
+        strokes: list[list[QPointF]],
+        digit: bool,
     ) -> None:
-        """Paint the digit shown and the selected strokes into ``square``."""
+        """Paint ``strokes`` (and, if ``digit``, the digit shown under them) into ``square``."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        if self._digit is not None and strokes.start is None:
+        if digit and self._digit is not None:
             painter.drawImage(square, self._digit)
         painter.save()
         painter.setTransform(
@@ -263,7 +269,7 @@ class DrawingCanvas(QWidget):
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for stroke in self._strokes[strokes]:
+        for stroke in strokes:
             painter.drawPath(smooth_path(stroke))
         painter.restore()
 
@@ -278,7 +284,7 @@ class DrawingCanvas(QWidget):
             square = self._square()
             painter.fillRect(square, style.PAPER)
             finished = len(self._strokes) - 1 if self._drawing else len(self._strokes)
-            self._paint_content(painter, square, style.INK, slice(None, finished))
+            self._paint_content(painter, square, style.INK, self._strokes[:finished], digit=True)
             painter.end()
         return self._cache
 
@@ -286,7 +292,7 @@ class DrawingCanvas(QWidget):
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._finished_strokes())
         if self._drawing:
-            self._paint_content(painter, self._square(), style.INK, slice(-1, None))
+            self._paint_content(painter, self._square(), style.INK, self._strokes[-1:], digit=False)
         if self.is_blank():
             painter.setPen(QColor(150, 156, 168))
             font = painter.font()

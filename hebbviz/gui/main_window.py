@@ -422,7 +422,9 @@ class MainWindow(QMainWindow):
     def _show_model_info(self) -> None:
         model, meta = self.model, self.metadata
         name = self.model_path.name if self.model_path else "untrained model"
-        params = ", ".join(f"{k}={v}" for k, v in model.params().items() if k != "n_labels")
+        params = ", ".join(
+            f"{k}={v}" for k, v in model.params().items() if k != "n_labels" and v is not None
+        )
         seen = int(np.sum(model.seen))
         parts = [f"Model: {name}", f"{model.rule} ({params})", f"learned from {seen:,} images"]
         if isinstance(meta.get("val_accuracy"), int | float):

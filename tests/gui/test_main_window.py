@@ -312,15 +312,19 @@ def test_screenshot_shows_a_drawn_sample(tmp_path, mnist_dir):
     assert accent > 500  # the winner's bar is there, in the accent colour
 
 
-def test_a_bad_model_on_the_command_line_exits_2_with_one_line(tmp_path):
+@pytest.mark.parametrize("mistake", ["bad model", "bad sample"])
+def test_command_line_mistakes_exit_2_with_one_line(tmp_path, mnist_dir, mistake):
     bad = tmp_path / "bad.npz"
     bad.write_text("nonsense")
-    result = _hebbviz(
-        "--screenshot", str(tmp_path / "x.png"), "--model", str(bad), env_dir=tmp_path
-    )
+    out = tmp_path / "x.png"
+    if mistake == "bad model":
+        args, named = ("--model", str(bad)), str(bad)
+    else:
+        args, named = ("--data-dir", str(mnist_dir), "--draw-sample", "100000"), "--draw-sample"
+    result = _hebbviz("--screenshot", str(out), *args, env_dir=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and str(bad) in result.stderr
-    assert not (tmp_path / "x.png").exists()
+    assert result.stderr.count("\n") == 1 and named in result.stderr
+    assert not out.exists() and not list(tmp_path.glob(".x.png*"))
 
 
 def test_no_module_outside_gui_imports_qt():
