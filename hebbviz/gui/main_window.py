@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.kernels_ready = False
         self._help: HelpDialog | None = None
 
-        self.setWindowTitle("hebbviz - draw a digit")
+        self.setWindowTitle("Draw a digit")
         self._build_views()
         self._build_actions()
         self._build_menus()

@@ -14,6 +14,17 @@ from hebbviz.models.base import winning_labels
 BAR_WIDTH = 0.72
 
 
+def significant_digits(a: float, b: float, least: int = 3, most: int = 8) -> int:
+    """The fewest significant digits (at least ``least``) that tell ``a`` and ``b`` apart;
+    ``least`` when they are equal."""
+    if a == b:
+        return least
+    for digits in range(least, most):
+        if f"{a:.{digits}g}" != f"{b:.{digits}g}":
+            return digits
+    return most
+
+
 class NormBars(QWidget):
     """A bar chart of every label's answer norm, with the winner highlighted and named."""
 
@@ -108,8 +119,11 @@ class NormBars(QWidget):
         self.bars.setOpts(x=np.arange(n), height=heights, brushes=brushes)
         top = max(float(heights.max()), 1e-12)
         self.plot.setYRange(0, top * 1.16, padding=0)
+        order = np.argsort(-heights, kind="stable")
+        runner_up = int(order[1]) if n > 1 else int(order[0])
+        digits = significant_digits(heights[order[0]], heights[runner_up])
         for i, (text, value) in enumerate(zip(self.values, self._norms, strict=True)):
-            text.setText(f"{value:.3g}" if np.isfinite(value) else "diverged")
+            text.setText(f"{value:.{digits}g}" if np.isfinite(value) else "diverged")
             text.setColor(style.ACCENT if i == winner else "#2b2f36")
             text.setPos(i, heights[i] + top * 0.01)
         if winner is None:
@@ -118,14 +132,19 @@ class NormBars(QWidget):
             self.winner.setStyleSheet(f"color: {style.MUTED_TEXT};")
             self.detail.setText(f"The network of {broken} diverged: its answer is not a number.")
             return
-        order = np.argsort(-heights)
-        runner_up = int(order[1]) if n > 1 else winner
         self.winner.setText(self._classes[winner])
         self.winner.setStyleSheet(f"color: {style.ACCENT.name()};")
-        self.detail.setText(
-            f"{self._classes[winner]}'s network answers longest: {heights[winner]:.3g} "
-            f"(next: {self._classes[runner_up]}, {heights[runner_up]:.3g})"
-        )
+        name, value = self._classes[winner], f"{heights[winner]:.{digits}g}"
+        if n > 1 and heights[runner_up] == heights[winner]:
+            tied = int(np.count_nonzero(heights == heights[winner]))
+            self.detail.setText(
+                f"A tie: {tied} answers are equally long ({value}); {name} is first."
+            )
+        else:
+            self.detail.setText(
+                f"{name}'s network answers longest: {value} "
+                f"(next: {self._classes[runner_up]}, {heights[runner_up]:.{digits}g})"
+            )
 
     def _hover(self, position: QPointF) -> None:
         """A tooltip with the exact value of the bar under the mouse."""

@@ -185,6 +185,18 @@ def test_an_itoh_model_says_it_has_no_per_pixel_reading(window, draw):
     assert window.prediction() in tuple("abcdefghij")
 
 
+def test_close_answers_get_enough_digits_and_ties_are_named(window):
+    bars = window.bars
+    bars.set_norms(np.array([1.76691, 1.76688, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]))
+    assert bars.winner.text() == "0"
+    assert [v.toPlainText() for v in bars.values[:3]] == ["1.76691", "1.76688", "0.5"]
+    bars.set_norms(np.full(10, 0.25))
+    assert bars.winner.text() == "0" and "tie" in bars.detail.text().lower()
+    bars.set_norms(np.array([0.1, np.nan, *[0.2] * 8]))
+    assert bars.winner_index() is None and "diverged" in bars.detail.text()
+    assert bars.values[1].toPlainText() == "diverged"
+
+
 def test_keyboard_shortcuts_clear_and_undo(window, draw, qtbot):
     draw(window.canvas, [[(0.2, 0.2), (0.8, 0.8)]])
     draw(window.canvas, [[(0.8, 0.2), (0.2, 0.8)]])
