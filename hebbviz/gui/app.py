@@ -58,6 +58,7 @@ def run_app(args: argparse.Namespace) -> int:
     window = MainWindow(remember=args.screenshot is None)
     if given is not None:
         window.set_model(*given, Path(args.model))
+        window.remember_model(Path(args.model))
     else:
         window.load_startup_model()
     if args.screenshot is not None:

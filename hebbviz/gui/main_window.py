@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open model", str(error))
             return False
         self.set_model(model, metadata, path)
-        self._remember_model(path)
+        self.remember_model(path)
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
@@ -494,7 +494,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot save model", str(error))
             return False
         self.model_path = path
-        self._remember_model(path)
+        self.remember_model(path)
         self._show_model_info()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
@@ -513,13 +513,14 @@ class MainWindow(QMainWindow):
         value = style.settings().value(style.KEY_RECENT_MODELS, [])
         return [str(v) for v in ([value] if isinstance(value, str) else value or [])]
 
-    def _remember_model(self, path: Path) -> None:
+    def remember_model(self, path: Path) -> None:
+        """Make ``path`` the last model used and the newest of the recent ones (if remembering)."""
         if not self.remember or path == default_model_path():
             return
+        full = str(path.resolve())
+        recent = [full, *(p for p in self.recent_models() if p != full)]
         settings = style.settings()
-        settings.setValue(style.KEY_LAST_MODEL, str(path))
-        recent = [str(path.resolve())]
-        recent += [p for p in self.recent_models() if p != recent[0]]
+        settings.setValue(style.KEY_LAST_MODEL, full)
         settings.setValue(style.KEY_RECENT_MODELS, recent[: style.MAX_RECENT])
 
     def _fill_recent_menu(self) -> None:
