@@ -2,7 +2,7 @@
 
 The panel owns the :class:`~hebbviz.gui.worker.TrainingWorker` of the current run, the "Weights"
 and "Metrics" views it feeds, and a small accuracy curve, so one glance shows heatmaps, progress
-and accuracy. Worker signals only store what arrived; a ~30 Hz timer shows the newest of it.
+and accuracy. Progress is shown from the worker's newest value on a 10 Hz timer.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import math
-import time
 from typing import Any
 
 import numpy as np
@@ -58,10 +57,9 @@ HIDDEN_PARAMS = {"n_labels", "block"}
 CURVE_POINTS = 20
 """About how many validation measurements a run makes for the accuracy curve."""
 
-FRAME_MS = 33
-
-ANSWER_EVERY_S = 0.1
-"""While training, the bars follow the learning model this often (drawing refreshes them too)."""
+FRAME_MS = 100
+"""Progress, ETA and the answer to the drawing follow training this often (the heatmaps redraw
+on their own, faster, timer; drawing refreshes the answer at once)."""
 
 
 def rate_text(rate: float | None) -> str:
@@ -190,7 +188,6 @@ class TrainingPanel(QWidget):
         self.store = store if store is not None else DrawingStore()
         self.worker: TrainingWorker | None = None
         self._progress: Progress | None = None
-        self._answered = 0.0
         self._last_snapshot: Snapshot | None = None
         self._val: Split | None = None
         self.weight_view = WeightView()
@@ -564,7 +561,7 @@ class TrainingPanel(QWidget):
         self._update_buttons()
 
     def _on_frame(self) -> None:
-        """Show the newest progress (at most ~30 times a second)."""
+        """Show the newest progress (at most 10 times a second)."""
         if self.worker is None or self.worker.progress is self._progress:
             return
         progress = self._progress = self.worker.progress
@@ -577,11 +574,7 @@ class TrainingPanel(QWidget):
         else:
             self.rate_label.setText("starting (compiling kernels on first use)…")
         if progress.seen:
-            self.weight_view.mark_dirty(fed=True)
-            now = time.perf_counter()
-            if now - self._answered >= ANSWER_EVERY_S:  # the answer to the drawing, as it learns
-                self._answered = now
-                self.main_window.refresh_answer()
+            self.main_window.refresh_answer()  # the answer to the drawing, as the model learns
 
     def _update_buttons(self) -> None:
         running = self.worker is not None

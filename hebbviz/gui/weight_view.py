@@ -168,8 +168,9 @@ class Heatmap(QWidget):
 class WeightView(QWidget):
     """The live heatmaps of a model's weights (the "Weights" tab).
 
-    Call :meth:`set_source` when the model changes and :meth:`mark_dirty` when it has learned;
-    a timer redraws at most ~30 times a second, only when something changed and the view is shown.
+    Call :meth:`set_source` when the model changes, :meth:`set_feed` while a worker trains it and
+    :meth:`mark_dirty` when it learned otherwise (teach mode); a timer redraws at most 40 times a
+    second, only when something changed and the view is shown.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -178,7 +179,7 @@ class WeightView(QWidget):
         self.lock: threading.Lock | None = None
         self.classes: tuple[str, ...] = ()
         self.redraws = 0  # heatmap redraws so far (``hebbviz bench --gui`` counts them)
-        self._dirty = ""  # "", "fed" (the worker's copies will do) or "read" (read them here)
+        self._dirty = False
         self.feed: TrainingWorker | None = None
         self._fed: WeightImages | None = None
         self._mosaic: np.ndarray | None = None
@@ -236,12 +237,9 @@ class WeightView(QWidget):
             self.feed.weight_labels = self.wanted_labels()
         self.mark_dirty()
 
-    def mark_dirty(self, fed: bool = False) -> None:
-        """The model has changed: redraw at the next frame.
-
-        ``fed``: only training changed it, so the worker's copies suffice (no lock wait).
-        """
-        self._dirty = "fed" if fed and self._dirty != "read" else "read"
+    def mark_dirty(self) -> None:
+        """The model has changed (other than by the feeding worker): redraw at the next frame."""
+        self._dirty = True
 
     def wanted_labels(self) -> tuple[int, ...]:
         """Whose weight images the view shows."""
@@ -262,16 +260,13 @@ class WeightView(QWidget):
     def redraw(self) -> None:
         """Update the heatmap in place from the newest copies of the weights: the worker's, when
         it has them, else copies made here under the lock."""
-        dirty, self._dirty = self._dirty, ""
+        self._dirty = False
         wanted = self.wanted_labels()
         if not wanted:
             return
         fed = self.feed.weights if self.feed is not None else None
         if fed is not None and fed.labels == wanted and fed is not self._fed:
             self._fed, images = fed, fed.images
-        elif dirty == "fed":
-            self._dirty = "fed"  # the worker has not published new copies yet
-            return
         else:
             with self.lock:
                 images = tuple(self.model.weight_images(label) for label in wanted)
@@ -323,5 +318,6 @@ class WeightView(QWidget):
         self.mark_dirty()
 
     def _on_frame(self) -> None:
-        if self._dirty and self.isVisible():
+        fed = self.feed is not None and self.feed.weights is not self._fed
+        if (self._dirty or fed) and self.isVisible():
             self.redraw()

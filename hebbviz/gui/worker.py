@@ -33,7 +33,7 @@ from hebbviz.errors import HebbvizError
 from hebbviz.models.base import NormClassifier
 from hebbviz.training import train
 
-HOLD_S = 0.010
+HOLD_S = 0.005
 """How long one piece of learning may hold the model lock at full speed."""
 
 PUBLISH_S = 0.02
@@ -45,7 +45,7 @@ SLOW_MOTION_RATE = 10.0
 
 MAX_PIECE = 256
 
-WORKER_NICENESS = 10
+WORKER_NICENESS = 4
 """The worker thread runs at a lower priority (where the OS allows it) so that the GUI thread
 wins the CPU whenever both want it: drawing stays smooth, training takes what is left."""
 
