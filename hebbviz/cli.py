@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--draw-sample",
         metavar="N",
         type=int,
-        help="with --screenshot: put validation digit N on the canvas first",
+        help="put validation digit N on the canvas first (with --screenshot: default 0)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:

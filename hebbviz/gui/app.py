@@ -91,7 +91,7 @@ def save_screenshot(
     data_dir: str | None,
     name: str | None,
 ) -> None:
-    """Render the whole window (with validation digit ``sample`` drawn) into a PNG at ``path``.
+    """Render the whole window, with validation digit ``sample`` (default 0) drawn, into a PNG.
 
     Everything runs in this thread, so the picture shows the finished answer.
     """
@@ -108,8 +108,7 @@ def save_screenshot(
     kernels.warm_up()
     window.set_dataset(open_dataset(data_dir, name))
     window.mark_kernels_ready()
-    if sample is not None:
-        window.show_validation_digit(sample)
+    window.show_validation_digit(0 if sample is None else sample)
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     QApplication.processEvents()

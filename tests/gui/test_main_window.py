@@ -310,12 +310,12 @@ def _hebbviz(*args: str, env_dir: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_screenshot_shows_a_drawn_sample(tmp_path, mnist_dir):
+@pytest.mark.parametrize("sample", [[], ["--data-dir", "MNIST", "--draw-sample", "3"]])
+def test_screenshot_shows_a_drawn_digit_and_its_answer(tmp_path, mnist_dir, sample):
+    """With no option: digit 0 of the default data (synthetic digits in a fresh user folder)."""
     out = tmp_path / "shot.png"
-    result = _hebbviz(
-        "--screenshot", str(out), "--data-dir", str(mnist_dir), "--draw-sample", "3",
-        env_dir=tmp_path,
-    )  # fmt: skip
+    options = [str(mnist_dir) if arg == "MNIST" else arg for arg in sample]
+    result = _hebbviz("--screenshot", str(out), *options, env_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     with Image.open(out) as picture:
         assert picture.width >= 800 and picture.height >= 500
