@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from importlib import resources
@@ -80,9 +81,11 @@ def run_in_background(
         try:
             result = job()
         except Exception as error:  # handed to the GUI thread, which reports it
-            relay.failed.emit(error)
+            outcome, value = relay.failed, error
         else:
-            relay.done.emit(result)
+            outcome, value = relay.done, result
+        with contextlib.suppress(RuntimeError):  # the window closed meanwhile: nobody to tell
+            outcome.emit(value)
 
     thread = threading.Thread(target=work, name=f"hebbviz-{name}", daemon=True)
     thread.start()
