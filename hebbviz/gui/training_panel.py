@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QTabWidget,
@@ -146,6 +147,7 @@ class StepView(QWidget):
         self.caption.setWordWrap(True)
         self.change = Heatmap(lambda r, c, v: f"change {v:+.3g}")
         self.change.setMinimumHeight(90)
+        self.change.plot.hideAxis("left")
         left = QVBoxLayout()
         left.addWidget(self.digit)
         left.addStretch(1)
@@ -257,7 +259,7 @@ class TrainingPanel(QWidget):
         self.status = QLabel("Ready.")
         self.status.setWordWrap(True)
         self.curve = AccuracyCurve()
-        self.curve.setMinimumHeight(160)
+        self.curve.setMinimumHeight(200)
         self.step_view = StepView()
         self.teach_box = TeachBox(window, self.store)
         self.teach_box.taught.connect(self._on_taught)
@@ -274,11 +276,14 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.rate_label)
         layout.addWidget(self.status)
-        layout.addWidget(self.curve, 3)
         self.extras = QTabWidget()
+        self.extras.addTab(self.curve, "Accuracy")
         self.extras.addTab(self.step_view, "Last step")
         self.extras.addTab(self.teach_box, "Teach")
-        layout.addWidget(self.extras, 2)
+        # fill what the dock has left (its size hint would push the rest out of view)
+        self.extras.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self.extras.setMinimumHeight(self.extras.minimumSizeHint().height())
+        layout.addWidget(self.extras, 1)
 
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
