@@ -50,11 +50,12 @@ def unit_norm(images: np.ndarray) -> np.ndarray:
 
 
 def deskew(images: np.ndarray) -> np.ndarray:
-    """Straighten slanted digits: shear each row sideways so the principal axis becomes vertical.
+    """Straighten slanted digits the classic moment-based way, and centre them.
 
-    The slant is ``cov(row, col) / var(row)`` of the ink (the image moments); every row is shifted
-    by ``slant * (row - row centre of mass)`` columns with linear interpolation, so the centre of
-    mass stays where it was. The slant is clipped to +-``MAX_SLANT``; a blank image stays blank.
+    The slant is ``cov(row, col) / var(row)`` of the ink (the image moments). One bilinear affine
+    resample shears every row sideways by ``slant * (row - CENTRE)`` columns, so the principal
+    axis becomes vertical, and moves the centre of mass to (``CENTRE``, ``CENTRE``). The slant is
+    clipped to +-``MAX_SLANT``; a blank image stays blank.
 
     Parameters
     ----------
@@ -85,18 +86,35 @@ def deskew(images: np.ndarray) -> np.ndarray:
     cov = np.einsum("nr,nr,nr->n", row_mass, dr, row_col_mean - col_centre[:, None]) / safe_mass
     slant = np.divide(cov, var_row, out=np.zeros_like(cov), where=var_row > 1e-6)
     slant = np.clip(slant, -MAX_SLANT, MAX_SLANT)
+    # A blank image has no centre of mass: leave it where it is (it stays blank).
+    row_shift = np.where(mass > 0, row_centre - CENTRE, 0.0)
+    col_shift = np.where(mass > 0, col_centre - CENTRE, 0.0)
 
-    # Source column of every output pixel; each row is one constant sub-pixel shift.
-    src = cols[None, None, :] + (slant[:, None] * dr)[:, :, None]  # (n, h, w)
-    left = np.floor(src)
-    frac = src - left
-    # One zero column on each side; indices beyond the image land on a zero column.
-    padded = np.pad(batch, ((0, 0), (0, 0), (1, 1)))
-    i0 = np.clip(left.astype(np.intp), -1, w) + 1
-    i1 = np.clip(left.astype(np.intp) + 1, -1, w) + 1
-    out = (1 - frac) * np.take_along_axis(padded, i0, axis=2)
-    out += frac * np.take_along_axis(padded, i1, axis=2)
-    return out.reshape(x.shape)
+    # Where every output pixel (r, c) reads the input.
+    src_row = np.broadcast_to((rows[None, :] + row_shift[:, None])[:, :, None], (n, h, w))
+    shear = slant[:, None] * (rows[None, :] - CENTRE) + col_shift[:, None]  # (n, h)
+    src_col = cols[None, None, :] + shear[:, :, None]
+    return _bilinear(batch, src_row, src_col).reshape(x.shape)
+
+
+def _bilinear(batch: np.ndarray, src_row: np.ndarray, src_col: np.ndarray) -> np.ndarray:
+    """Sample ``batch`` (n, h, w) at fractional ``(src_row, src_col)`` (n, h, w); zero outside."""
+    n, h, w = batch.shape
+    padded = np.pad(batch, ((0, 0), (1, 1), (1, 1))).reshape(n, -1)  # one zero ring around
+    top, left = np.floor(src_row), np.floor(src_col)
+    fr, fc = src_row - top, src_col - left
+    r0 = np.clip(top.astype(np.intp), -1, h) + 1
+    r1 = np.clip(top.astype(np.intp) + 1, -1, h) + 1
+    c0 = np.clip(left.astype(np.intp), -1, w) + 1
+    c1 = np.clip(left.astype(np.intp) + 1, -1, w) + 1
+
+    def at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(padded, (r * (w + 2) + c).reshape(n, -1), axis=1).reshape(n, h, w)
+
+    return (
+        (1 - fr) * ((1 - fc) * at(r0, c0) + fc * at(r0, c1))
+        + fr * ((1 - fc) * at(r1, c0) + fc * at(r1, c1))
+    ).astype(np.float32)
 
 
 def frame_drawing(canvas: np.ndarray) -> np.ndarray | None:

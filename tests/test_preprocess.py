@@ -88,14 +88,22 @@ def test_deskew_straightens_a_slanted_stroke():
     straight = deskew(slanted)
     assert abs(slant(straight)) < 0.03
     assert corr(straight, upright) > 0.95
-    np.testing.assert_allclose(centre_of_mass(straight), centre_of_mass(slanted), atol=0.1)
+    np.testing.assert_allclose(centre_of_mass(straight), (14, 14), atol=0.1)
 
 
 def test_deskew_leaves_an_upright_stroke_alone():
     upright = stroke((14, 4), (14, 24))
     out = deskew(upright)
     assert out.dtype == np.float32 and out.shape == (28, 28)
-    assert np.abs(out - upright).max() < 3.0
+    assert abs(slant(out)) < 0.01
+    assert corr(out, upright) > 0.97  # only the sub-pixel centring moves it
+    assert abs(out.sum() - upright.sum()) < 0.01 * upright.sum()
+
+
+def test_deskew_moves_the_centre_of_mass_to_the_centre():
+    off_centre = stroke((6, 3), (6, 15))
+    assert np.abs(np.subtract(centre_of_mass(off_centre), 14)).max() > 4
+    np.testing.assert_allclose(centre_of_mass(deskew(off_centre)), (14, 14), atol=0.1)
 
 
 def test_deskew_batch_matches_single_and_keeps_blanks(mnist_dir):
