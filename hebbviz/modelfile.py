@@ -9,8 +9,6 @@ problem into a one-line :class:`~hebbviz.errors.ModelFileError`.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from hebbviz import __version__
+from hebbviz.atomic_file import atomic_write
 from hebbviz.errors import ModelFileError
 from hebbviz.models import RULES, rule_class
 from hebbviz.models.base import NormClassifier
@@ -64,20 +63,10 @@ def save_model(path: str | Path, model: NormClassifier, metadata: dict[str, Any]
     if METADATA_KEY in arrays:
         raise ValueError(f"a model array may not be called {METADATA_KEY!r}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+        with atomic_write(path) as file:
+            np.savez(file, **arrays, **{METADATA_KEY: np.array(json.dumps(metadata))})
     except OSError as error:
         raise ModelFileError(f"{path}: cannot write ({error.strerror or error})") from None
-    try:
-        with os.fdopen(fd, "wb") as file:
-            np.savez(file, **arrays, **{METADATA_KEY: np.array(json.dumps(metadata))})
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException as error:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise ModelFileError(f"{path}: cannot write ({error.strerror or error})") from None
-        raise
     return metadata
 
 

@@ -6,14 +6,13 @@ over the old one, so a crash or a full disk never loses the drawings saved befor
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from hebbviz import paths
+from hebbviz.atomic_file import atomic_write
 from hebbviz.data.dataset import Split
 from hebbviz.data.idx import IMAGE_SIZE
 from hebbviz.errors import DatasetError
@@ -83,13 +82,5 @@ class DrawingStore:
         images = np.concatenate([old.images, image28[None]])
         labels = np.concatenate([old.labels, np.array([label], dtype=np.int64)])
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".drawings-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                np.savez_compressed(file, images=images, labels=labels)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(self.path) as file:
+            np.savez_compressed(file, images=images, labels=labels)
