@@ -5,7 +5,8 @@ the chunk into short pieces, each learned while holding the window's model lock 
 always classified with a consistent model), with the lock free in between. Between two pieces
 the worker honours pause, step, stop and the speed setting:
 
-- full speed: pieces sized so that each holds the lock about ``HOLD_S`` seconds;
+- full speed: each label's images of a chunk together, in pieces sized so that each takes about
+  ``HOLD_S`` seconds of CPU time under the lock;
 - a set rate: pieces of a frame's worth of images, then a wait;
 - slow motion (a rate up to ``SLOW_MOTION_RATE``) and single steps: one image at a time, each
   reported with its label and the change it caused in that label's weights.
@@ -34,7 +35,8 @@ from hebbviz.models.base import NormClassifier
 from hebbviz.training import train
 
 HOLD_S = 0.005
-"""How long one piece of learning may hold the model lock at full speed."""
+"""CPU seconds one piece of learning may hold the model lock at full speed (shorter pieces keep
+the GUI's waits short; longer ones train faster, itoh especially)."""
 
 PUBLISH_S = 0.02
 """At most this often the worker copies the weights a view shows (while it holds the lock
