@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
+from hebbviz.atomic_file import atomic_write
 from hebbviz.errors import HebbvizError
 
 CLASSROOM_STYLE = """
@@ -66,15 +66,16 @@ def save_png(widget: QWidget, path: str | Path) -> None:
         raise HebbvizError(f"{path}: give a file name ending in .png")
     if not path.parent.is_dir():
         raise HebbvizError(f"{path}: no such folder {path.parent}")
-    picture = widget.grab()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".png", dir=path.parent)
-    os.close(fd)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not widget.grab().save(buffer, "PNG"):
+        raise HebbvizError(f"{path}: cannot render the picture")
     try:
-        if not picture.save(tmp, "PNG"):
-            raise HebbvizError(f"{path}: cannot write the picture")
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        with atomic_write(path) as file:
+            file.write(bytes(data))
+    except OSError as error:
+        raise HebbvizError(f"{path}: cannot write ({error.strerror or error})") from None
 
 
 def export_png(parent: QWidget, widget: QWidget, suggested: str) -> str | None:
