@@ -11,6 +11,8 @@ from hebbviz.gui import style
 
 COLUMNS = 5
 
+CAPTION = "Which pixels make each answer long (red) or short (blue)"
+
 NO_READING = (
     "<b>No per-pixel reading for this rule.</b> The <i>itoh</i> networks pass the image through "
     "ReLU layers with biases, so the squared length of an answer does not split honestly into "
@@ -44,7 +46,8 @@ class ContributionMaps(QWidget):
         self.stack.addWidget(self.graphics)
         self.stack.addWidget(self.unavailable)
 
-        self.caption = QLabel("Which pixels make each answer long (red) or short (blue)")
+        self.caption = QLabel(CAPTION)
+        self.caption.setWordWrap(True)
         self.caption.setStyleSheet(f"color: {style.MUTED_TEXT};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -78,10 +81,13 @@ class ContributionMaps(QWidget):
             self.images.append(image)
         self.set_contributions(None)
 
-    def show_unavailable(self, unavailable: bool) -> None:
-        """Say plainly that the model has no per-pixel reading (instead of empty maps)."""
+    def show_unavailable(self, unavailable: bool, deskewed: bool = False) -> None:
+        """Say plainly that the model has no per-pixel reading (instead of empty maps); else
+        say whether the maps are of the straightened digit the networks get."""
         self.stack.setCurrentWidget(self.unavailable if unavailable else self.graphics)
         self.caption.setVisible(not unavailable)
+        straightened = " in the straightened (deskewed) digit the networks get"
+        self.caption.setText(CAPTION + (straightened if deskewed else ""))
 
     def set_contributions(self, maps: np.ndarray | None, winner: int | None = None) -> None:
         """Show contribution maps (shape (n_labels, 28, 28)), the winner's title highlighted;

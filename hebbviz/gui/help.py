@@ -38,7 +38,8 @@ squared.</li>
 <li><b>oja</b> (the default model): each network learns, with Oja's subspace rule, a few
 directions (&ldquo;eigen-digits&rdquo;) its digits mostly lie along. Its answer is the
 image's projection onto them, so the answer is long when the image is close to that label's
-typical shapes.</li>
+typical shapes. It straightens slanted digits first (deskewing), so its contribution maps
+show the straightened digit.</li>
 <li><b>sanger</b>: the same idea with ordered directions (Sanger's rule).</li>
 <li><b>itoh</b>: the source paper's deep ReLU networks (about 75% on MNIST).</li>
 </ul>

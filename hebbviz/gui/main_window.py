@@ -408,7 +408,8 @@ class MainWindow(QMainWindow):
         self.metadata = dict(metadata or {})
         self.model_path = path
         self._apply_classes()
-        self.contributions.show_unavailable(not self._has_contributions())
+        deskewed = bool(model.params().get("deskew"))
+        self.contributions.show_unavailable(not self._has_contributions(), deskewed)
         self._show_model_info()
         self.refresh_answer()
         self.modelChanged.emit()
