@@ -79,9 +79,26 @@ class NormClassifier(ABC):
         model.set_arrays(arrays)
         return model
 
-    @abstractmethod
     def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
-        """Restore the learned state; raises ``ValueError`` naming a wrong shape or key."""
+        """Restore the learned state; raises ``ValueError`` naming a wrong shape or key.
+
+        The keys, shapes and dtypes expected are those of :meth:`arrays` of this model.
+        """
+        expected = self.arrays()
+        if arrays.keys() != expected.keys():
+            missing = sorted(expected.keys() - arrays.keys())
+            extra = sorted(arrays.keys() - expected.keys())
+            raise ValueError(f"{self.rule} arrays: missing {missing}, unexpected {extra}")
+        restored = {}
+        for key, current in expected.items():
+            value = np.asarray(arrays[key])
+            if value.shape != current.shape:
+                raise ValueError(
+                    f"{self.rule} array {key!r} has shape {value.shape}, expected {current.shape}"
+                )
+            restored[key] = np.array(value, dtype=current.dtype, order="C")
+        for key, value in restored.items():
+            setattr(self, key, value)
 
     @abstractmethod
     def weight_images(self, label: int) -> np.ndarray:

@@ -263,23 +263,6 @@ class ItohNetworks(NormClassifier):
             "output_bias": self.output_bias,
         }
 
-    def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
-        expected = self.arrays()
-        if arrays.keys() != expected.keys():
-            missing = sorted(expected.keys() - arrays.keys())
-            extra = sorted(arrays.keys() - expected.keys())
-            raise ValueError(f"itoh arrays: missing {missing}, unexpected {extra}")
-        restored = {}
-        for key, current in expected.items():
-            value = np.asarray(arrays[key])
-            if value.shape != current.shape:
-                raise ValueError(
-                    f"itoh array {key!r} has shape {value.shape}, expected {current.shape}"
-                )
-            restored[key] = np.array(value, dtype=current.dtype, order="C")
-        for key, value in restored.items():
-            setattr(self, key, value)
-
     def copy(self) -> Self:
         """An independent copy; the frozen layers, never written in place, are shared."""
         twin = copy.copy(self)

@@ -168,20 +168,3 @@ class SubspaceNetworks(NormClassifier):
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"weights": self.weights, "seen": self.seen, "diverged": self.diverged}
-
-    def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
-        expected = self.arrays()
-        if arrays.keys() != expected.keys():
-            missing = sorted(expected.keys() - arrays.keys())
-            extra = sorted(arrays.keys() - expected.keys())
-            raise ValueError(f"{self.rule} arrays: missing {missing}, unexpected {extra}")
-        restored = {}
-        for key, current in expected.items():
-            value = np.asarray(arrays[key])
-            if value.shape != current.shape:
-                raise ValueError(
-                    f"{self.rule} array {key!r} has shape {value.shape}, expected {current.shape}"
-                )
-            restored[key] = np.array(value, dtype=current.dtype, order="C")
-        for key, value in restored.items():
-            setattr(self, key, value)
