@@ -90,11 +90,14 @@ def save_screenshot(
     sample: int | None,
     data_dir: str | None,
     name: str | None,
+    size: tuple[int, int] = SCREENSHOT_SIZE,
 ) -> None:
-    """Render the whole window, with validation digit ``sample`` (default 0) drawn, into a PNG.
+    """Render the whole window, ``size`` pixels, with validation digit ``sample`` (default 0)
+    drawn, into a PNG.
 
     Everything runs in this thread, so the picture shows the finished answer.
     """
+    from PySide6.QtCore import QSize
     from PySide6.QtWidgets import QApplication
 
     from hebbviz import kernels
@@ -109,7 +112,7 @@ def save_screenshot(
     window.set_dataset(open_dataset(data_dir, name))
     window.mark_kernels_ready()
     window.show_validation_digit(0 if sample is None else sample)
-    window.resize(*SCREENSHOT_SIZE)
+    window.resize_to(QSize(*size))
     window.show()
     QApplication.processEvents()
     window.refresh_answer()

@@ -31,6 +31,9 @@ BRUSH_WIDTH = 0.07
 """Brush diameter as a fraction of the canvas side: about MNIST's stroke width for a digit drawn
 across most of the canvas."""
 
+MINIMUM_SIDE = 240
+"""The canvas is never smaller than this (pixels), so the window fits a laptop screen."""
+
 RENDER_SIDE = 280
 """Side in pixels of the offscreen image the drawing is framed from."""
 
@@ -84,7 +87,7 @@ class DrawingCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setMinimumSize(300, 300)
+        self.setMinimumSize(MINIMUM_SIDE, MINIMUM_SIDE)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -315,7 +318,7 @@ class FramedView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._image: QImage | None = None
-        self.setMinimumSize(140, 140)
+        self.setMinimumSize(120, 120)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setToolTip(
             "What the networks actually see: your drawing framed the way MNIST digits were.\n"

@@ -31,7 +31,7 @@ class ContributionMaps(QWidget):
     def __init__(self, classes: tuple[str, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setMinimumHeight(190)
+        self.graphics.setMinimumHeight(150)
         self.graphics.ci.setSpacing(2)
         self.graphics.setToolTip(
             "Which pixels drive each label's answer. Red pixels make that network's answer\n"

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -47,6 +48,22 @@ REFRESH_MS = 15
 """While drawing, the answer is recomputed at most this often (the drawing itself is never held
 up). Short enough that the bars follow a stroke within 30 ms (95th percentile) even while itoh
 trains at full speed (``hebbviz bench --gui``)."""
+
+PREFERRED_SIZE = QSize(1800, 980)
+"""The window's size on first start when the screen has room for it."""
+
+FRAME_ALLOWANCE = QSize(16, 48)
+"""Room left on the screen for the window's frame and title bar (which ``resize`` excludes)."""
+
+DOCK_SHARE = 0.22
+"""The share of the window's width a dock (Training) gets when the window is sized."""
+
+ANSWER_MIN_SIZE = QSize(380, 470)
+"""The "Answer" tab is never smaller (pixels): ten bars with their values and ten maps stay
+readable (its wrapped texts need more height than Qt's minimum size hint counts)."""
+
+MIN_STATUS_WIDTH = 60
+"""Status bar texts shrink (with an ellipsis) down to this width rather than widen the window."""
 
 MODEL_FILTER = "hebbviz models (*.npz);;All files (*)"
 
@@ -95,11 +112,47 @@ def run_in_background(
 
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
+    label.setWordWrap(True)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.15)
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that may be narrower than its text: it shows as much as fits, with an
+    ellipsis (``mode`` says where), and the whole text in its tooltip."""
+
+    def __init__(self, text: str = "", mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight):
+        super().__init__()
+        self._mode = mode
+        self._full = ""
+        self.setMinimumWidth(MIN_STATUS_WIDTH)
+        self.setText(text)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(
+            self.fontMetrics().horizontalAdvance(self._full) + 8, super().sizeHint().height()
+        )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(MIN_STATUS_WIDTH, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self._full, self._mode, self.width()))
 
 
 def _caption(text: str) -> QLabel:
@@ -169,8 +222,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self.refresh_answer)
         self.canvas.drawingChanged.connect(self._schedule_refresh)
 
-        available = self.screen().availableGeometry()
-        self.resize(min(1800, available.width()), min(980, available.height()))
+        self.fit_to_screen()
         if self.remember:  # the size, place and dock layout of the last run
             settings = style.settings()
             geometry = settings.value(style.KEY_GEOMETRY)
@@ -183,6 +235,26 @@ class MainWindow(QMainWindow):
         self.refresh_answer()
 
     # ------------------------------------------------------------------ layout
+
+    def fit_to_screen(self) -> None:
+        """Size the window to fit the screen it is on (frame included; at most
+        ``PREFERRED_SIZE``) and centre it there: the first start's size and place."""
+        available = self.screen().availableGeometry()
+        size = QSize(
+            min(PREFERRED_SIZE.width(), available.width() - FRAME_ALLOWANCE.width()),
+            min(PREFERRED_SIZE.height(), available.height() - FRAME_ALLOWANCE.height()),
+        )
+        self.resize_to(size)
+        self.move(available.center() - self.rect().center())
+
+    def resize_to(self, size: QSize) -> None:
+        """Resize the window (never below its minimum) and share its width out: docks get
+        ``DOCK_SHARE`` of it, the canvas and the views the rest."""
+        size = size.expandedTo(self.minimumSizeHint())
+        self.resize(size)
+        docks = self.findChildren(QDockWidget)
+        widths = [max(d.minimumSizeHint().width(), int(DOCK_SHARE * size.width())) for d in docks]
+        self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
     def _build_views(self) -> None:
         self.canvas = DrawingCanvas()
@@ -229,7 +301,8 @@ class MainWindow(QMainWindow):
             )
         )
         seen_layout.addStretch(1)
-        seen.setFixedWidth(232)
+        seen.setMinimumWidth(150)
+        seen.setMaximumWidth(240)
         seen.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
         answer = QWidget()
@@ -243,6 +316,7 @@ class MainWindow(QMainWindow):
         answer_layout.addLayout(header)
         answer_layout.addWidget(self.bars, 5)
         answer_layout.addWidget(self.contributions, 6)
+        answer.setMinimumSize(ANSWER_MIN_SIZE)
         self.tabs = QTabWidget()
         self.tabs.addTab(answer, "Answer")
 
@@ -346,8 +420,8 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.about_action)
 
     def _build_status(self) -> None:
-        self.model_label = QLabel()
-        self.data_label = QLabel("data: none yet")
+        self.model_label = ElidedLabel()
+        self.data_label = ElidedLabel("data: none yet", Qt.TextElideMode.ElideMiddle)
         self.kernel_label = QLabel("Compiling kernels...")
         self.kernel_label.setToolTip(
             "The learning rules run as compiled Numba kernels; they are compiled (or loaded from "

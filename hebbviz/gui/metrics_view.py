@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QThread, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
@@ -35,6 +36,9 @@ PAPER_ACCURACY = 75.0
 
 GALLERY_SIZE = 48
 
+MIN_CONTENT = QSize(400, 560)
+"""Below this size the tab scrolls (pixels)."""
+
 
 def sequential_colormap() -> pg.ColorMap:
     """White (zero) to deep blue: for counts and norms."""
@@ -51,7 +55,7 @@ class AccuracyCurve(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.setMouseEnabled(False, False)
         self.hideButtons()
-        self.setLabel("left", "validation accuracy", units="%")
+        self.setLabel("left", "accuracy", units="%")
         self.setLabel("bottom", "images seen")
         self.setYRange(0, 100, padding=0.02)
         self.showGrid(x=False, y=True, alpha=0.25)
@@ -61,7 +65,7 @@ class AccuracyCurve(pg.PlotWidget):
                 angle=0,
                 pen=pg.mkPen("#888888", width=1.5, style=Qt.PenStyle.DashLine),
                 label="source paper: ~75%",
-                labelOpts={"position": 0.2, "color": "#555555", "anchors": [(0, 1), (0, 1)]},
+                labelOpts={"position": 0.03, "color": "#555555", "anchors": [(0, 1), (0, 1)]},
             )
         )
         self.curve = self.plot(pen=pg.mkPen("#e85d04", width=2.5), symbol="o", symbolSize=6)
@@ -149,13 +153,28 @@ class MetricsView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.gallery)
 
-        grid = QGridLayout(self)
+        content = QWidget()
+        content.setMinimumSize(MIN_CONTENT)
+        grid = QGridLayout(content)
         grid.addWidget(self.summary, 0, 0, 1, 2)
-        grid.addWidget(_boxed("Validation accuracy vs images seen", self.curve), 1, 0)
+        grid.addWidget(_boxed("Accuracy vs images seen", self.curve), 1, 0)
         grid.addWidget(_boxed("Per-label accuracy", self.per_label), 1, 1)
-        grid.addWidget(_boxed("Confusion (rows: true, columns: answer)", self.confusion), 2, 0)
         grid.addWidget(
-            _boxed("Response: mean norm of each network (column) per true label", self.response),
+            _boxed(
+                "Confusion",
+                self.confusion,
+                "How often each true label (row) got each answer (column)",
+            ),
+            2,
+            0,
+        )
+        grid.addWidget(
+            _boxed(
+                "Response (mean norm)",
+                self.response,
+                "Mean norm of each label's network (column) on the digits of each true label "
+                "(row): every network should answer most to its own digit",
+            ),
             2,
             1,
         )
@@ -163,6 +182,14 @@ class MetricsView(QWidget):
         grid.setRowStretch(1, 2)
         grid.setRowStretch(2, 3)
         grid.setRowStretch(3, 2)
+        # a narrow or short tab scrolls rather than squeezing the plots to nothing
+        outer = QScrollArea()
+        outer.setWidgetResizable(True)
+        outer.setFrameShape(QFrame.Shape.NoFrame)
+        outer.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(outer)
 
     def set_classes(self, classes: Sequence[str]) -> None:
         self.classes = tuple(classes)
@@ -242,8 +269,9 @@ class MetricsView(QWidget):
         return f"network {self.classes[column]} on true {self.classes[row]}: mean norm {value:.4g}"
 
 
-def _boxed(title: str, widget: QWidget) -> QGroupBox:
+def _boxed(title: str, widget: QWidget, tip: str = "") -> QGroupBox:
     box = QGroupBox(title)
+    box.setToolTip(tip)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 4, 4, 4)
     layout.addWidget(widget)

@@ -6,12 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from hebbviz.gui import style
 from hebbviz.models.base import winning_labels
 
 BAR_WIDTH = 0.72
+
+VALUE_ROOM_PX = 22
+"""Pixels kept free above the tallest bar for its value."""
 
 
 def significant_digits(a: float, b: float, least: int = 3, most: int = 8) -> int:
@@ -51,10 +55,10 @@ class NormBars(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(140)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.plot.showGrid(y=True, alpha=0.25)
-        self.plot.setLabel("left", "length of the answer (norm)")
+        self.plot.setLabel("left", "answer length")
         self.plot.getAxis("bottom").setStyle(tickLength=0)
         self.plot.setToolTip(
             "One bar per label: the length (L2 norm) of that label's network's answer.\n"
@@ -118,7 +122,9 @@ class NormBars(QWidget):
         brushes = [style.ACCENT if i == winner else style.BAR for i in range(n)]
         self.bars.setOpts(x=np.arange(n), height=heights, brushes=brushes)
         top = max(float(heights.max()), 1e-12)
-        self.plot.setYRange(0, top * 1.16, padding=0)
+        # room above the tallest bar for its value, however short the plot
+        room = VALUE_ROOM_PX / max(self.plot.getViewBox().height(), VALUE_ROOM_PX * 4)
+        self.plot.setYRange(0, top / (1 - room), padding=0)
         order = np.argsort(-heights, kind="stable")
         runner_up = int(order[1]) if n > 1 else int(order[0])
         digits = significant_digits(heights[order[0]], heights[runner_up])
@@ -145,6 +151,11 @@ class NormBars(QWidget):
                 f"{name}'s network answers longest: {value} "
                 f"(next: {self._classes[runner_up]}, {heights[runner_up]:.{digits}g})"
             )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self._norms is not None:
+            self.set_norms(self._norms)  # the room above the bars depends on the height
 
     def _hover(self, position: QPointF) -> None:
         """A tooltip with the exact value of the bar under the mouse."""

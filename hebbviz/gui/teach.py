@@ -43,10 +43,10 @@ class TeachBox(QWidget):
         super().__init__(parent)
         self.main_window = window
         self.store = store if store is not None else DrawingStore()
-        self.enabled_box = QCheckBox("Teach mode: keys 0-9 teach the drawing")
+        self.enabled_box = QCheckBox("Teach mode (keys 0-9)")
         self.enabled_box.setToolTip(
-            "One Hebbian step of that label's network from your drawing; the drawing is also "
-            "saved to your own-drawings data set"
+            "While on, keys 0-9 (or the buttons) teach the drawing: one Hebbian step of that "
+            "label's network from it; the drawing is also saved to your own-drawings data set"
         )
         self.enabled_box.toggled.connect(self._on_toggled)
         self.result = QLabel("Draw a digit, then press its key or button.")
@@ -57,6 +57,7 @@ class TeachBox(QWidget):
         grid.addWidget(self.enabled_box, 0, 0, 1, 5)
         for label in range(10):
             button = QPushButton(str(label))
+            button.setMinimumWidth(32)  # ten digits fit a narrow dock
             button.setToolTip(f"Teach the drawing as a {label}")
             button.clicked.connect(lambda _=False, n=label: self.teach(n))
             grid.addWidget(button, 1 + label // 5, label % 5)

@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QDoubleValidator, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSpinBox,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -58,6 +60,9 @@ HIDDEN_PARAMS = {"n_labels", "block"}
 CURVE_POINTS = 20
 """About how many validation measurements a run makes for the accuracy curve."""
 
+BUTTON_WIDTH = 56
+"""Least width of the Start, Pause, Step and Reset buttons (pixels)."""
+
 FRAME_MS = 100
 """Progress, ETA and the answer to the drawing follow training this often (the heatmaps redraw
 on their own, faster, timer; drawing refreshes the answer at once)."""
@@ -66,8 +71,7 @@ on their own, faster, timer; drawing refreshes the answer at once)."""
 def rate_text(rate: float | None) -> str:
     if rate is None:
         return "full speed"
-    slow = " (slow motion: each image's change shown)" if rate <= SLOW_MOTION_RATE else ""
-    return f"{rate:g} images/s{slow}"
+    return f"{rate:g}/s" + (" (slow motion)" if rate <= SLOW_MOTION_RATE else "")
 
 
 def duration_text(seconds: float) -> str:
@@ -171,6 +175,33 @@ class StepView(QWidget):
         self.change.set_image(change)
 
 
+class SettingsScroll(QScrollArea):
+    """Scrolls ``content`` vertically when space is short; asks for all of its height."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setWidget(content)
+        content.installEventFilter(self)
+        self._bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the content's height changed: ask the dock again
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override; QScrollArea's is cached and capped)
+        hint = self.widget().sizeHint()
+        return QSize(hint.width() + self._bar, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        least = self.widget().minimumSizeHint().width() + self._bar
+        return QSize(least, super().minimumSizeHint().height())
+
+
 class TrainingPanel(QWidget):
     """Everything to train a model live in ``window`` (a :class:`MainWindow`).
 
@@ -199,6 +230,10 @@ class TrainingPanel(QWidget):
         self.data_label = QLabel()
         self.data_label.setWordWrap(True)
         self.data_choice = QComboBox()
+        self.data_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.data_choice.setMinimumContentsLength(12)
         self.data_choice.setToolTip("Where the training digits come from")
         self.data_choice.activated.connect(self._on_data_chosen)
         data_box = QGroupBox("Data")
@@ -244,12 +279,20 @@ class TrainingPanel(QWidget):
         self.reset_button.clicked.connect(self.reset)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.step_button, self.reset_button):
+            button.setMinimumWidth(BUTTON_WIDTH)  # not the style's wide default: a narrow dock
             buttons.addWidget(button)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(RATES) - 1)
         self.speed.setValue(len(RATES) - 1)
         self.speed.setToolTip("From slow motion (one image at a time) to full speed")
         self.speed_label = QLabel(rate_text(None))
+        self.speed_label.setFixedWidth(
+            max(self.speed_label.fontMetrics().horizontalAdvance(rate_text(r)) for r in RATES)
+        )
+        self.speed_label.setToolTip(
+            "Images learned per second; in slow motion each image and the change it makes "
+            "are shown (Last step)"
+        )
         self.speed.valueChanged.connect(self._on_speed_changed)
 
         # progress
@@ -259,20 +302,28 @@ class TrainingPanel(QWidget):
         self.status = QLabel("Ready.")
         self.status.setWordWrap(True)
         self.curve = AccuracyCurve()
-        self.curve.setMinimumHeight(200)
+        self.curve.setMinimumHeight(150)
         self.step_view = StepView()
         self.teach_box = TeachBox(window, self.store)
         self.teach_box.taught.connect(self._on_taught)
 
+        # the settings scroll when the dock is short; the controls, progress and curve below
+        # them stay in view
+        settings = QWidget()
+        settings_layout = QVBoxLayout(settings)
+        settings_layout.setContentsMargins(0, 0, 0, 0)
+        settings_layout.addWidget(data_box)
+        settings_layout.addWidget(rule_box)
+        self.settings_scroll = SettingsScroll(settings)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(data_box)
-        layout.addWidget(rule_box)
+        layout.addWidget(self.settings_scroll)
         layout.addLayout(buttons)
         speed_row = QHBoxLayout()
         speed_row.addWidget(QLabel("speed"))
         speed_row.addWidget(self.speed, 1)
+        speed_row.addWidget(self.speed_label)
         layout.addLayout(speed_row)
-        layout.addWidget(self.speed_label)
         layout.addWidget(self.progress)
         layout.addWidget(self.rate_label)
         layout.addWidget(self.status)
@@ -607,13 +658,9 @@ def install(window: Any, store: DrawingStore | None = None) -> TrainingPanel:
         Also kept as ``window.training``.
     """
     panel = TrainingPanel(window, store)
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setWidget(panel)
-    scroll.setMinimumWidth(panel.minimumSizeHint().width() + 24)
     dock = QDockWidget("Training", window)
     dock.setObjectName("training-dock")
-    dock.setWidget(scroll)
+    dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
     window.tabs.addTab(panel.weight_view, "Weights")
     window.tabs.addTab(panel.metrics_view, "Metrics")
