@@ -73,6 +73,21 @@ def default_model_path() -> Path:
     return Path(str(resources.files("hebbviz.assets") / DEFAULT_MODEL))
 
 
+def short_source(dataset: Dataset) -> str:
+    """Where ``dataset`` came from, short enough for the status bar: a folder by its name only
+    (e.g. "MNIST, folder mnist-10k"); the full ``source`` goes in a tooltip."""
+    if dataset.synthetic:
+        return "synthetic digits"
+    head, found, folder = dataset.source.partition(" from folder ")
+    if found:
+        path = Path(folder)
+        if path.name == "raw":  # the torchvision layout (MNIST/raw) inside the folder chosen
+            path = path.parent.parent
+        return f"{head}, folder {path.name}"
+    head, found, _ = dataset.source.partition(" via torchvision in ")
+    return f"{head} (torchvision)" if found else dataset.source
+
+
 class _Relay(QObject):
     """Carries a background job's outcome to the GUI thread (queued signal delivery)."""
 
@@ -231,7 +246,7 @@ class MainWindow(QMainWindow):
             state = settings.value(style.KEY_WINDOW_STATE)
             if isinstance(state, QByteArray):
                 self.restoreState(state)
-        self._show_model_info()
+        self.show_model_info()
         self.refresh_answer()
 
     # ------------------------------------------------------------------ layout
@@ -484,7 +499,7 @@ class MainWindow(QMainWindow):
         self._apply_classes()
         deskewed = bool(model.params().get("deskew"))
         self.contributions.show_unavailable(not self._has_contributions(), deskewed)
-        self._show_model_info()
+        self.show_model_info()
         self.refresh_answer()
         self.modelChanged.emit()
 
@@ -498,21 +513,38 @@ class MainWindow(QMainWindow):
             self.bars.set_classes(classes)
             self.contributions.set_classes(classes)
 
-    def _show_model_info(self) -> None:
-        model, meta = self.model, self.metadata
-        name = self.model_path.name if self.model_path else "untrained model"
-        params = ", ".join(
-            f"{k}={v}" for k, v in model.params().items() if k != "n_labels" and v is not None
+    def show_model_info(
+        self, activity: str | None = None, val_accuracy: float | None = None
+    ) -> None:
+        """Describe the current model in the status bar: where it is from (or ``activity``, what
+        a training run is doing with it), its rule and hyperparameters, how many images it has
+        learned, and its validation accuracy (``val_accuracy``, else the one its file records).
+        """
+        with self.model_lock:  # a training run may be updating the model
+            seen = int(np.sum(self.model.seen))
+            rule, params = self.model.rule, self.model.params()
+        if activity:
+            name = activity
+        elif self.model_path:
+            name = self.model_path.name
+        else:
+            name = "trained here, not saved (Ctrl+S saves it)" if seen else "untrained model"
+        settings = ", ".join(
+            f"{k}={v}" for k, v in params.items() if k != "n_labels" and v is not None
         )
-        seen = int(np.sum(model.seen))
-        parts = [f"Model: {name}", f"{model.rule} ({params})", f"learned from {seen:,} images"]
-        if isinstance(meta.get("val_accuracy"), int | float):
-            parts.append(f"validation accuracy {100 * meta['val_accuracy']:.1f}%")
-        if seen == 0:
+        parts = [f"Model: {name}", f"{rule} ({settings})", f"{seen:,} images learned"]
+        recorded = self.metadata.get("val_accuracy")
+        accuracy = val_accuracy if val_accuracy is not None else recorded
+        if isinstance(accuracy, int | float):
+            parts.append(f"validation accuracy {100 * accuracy:.1f}%")
+        if seen == 0 and not activity:
             parts.append("open a trained model with Ctrl+O")
         self.model_label.setText(" · ".join(parts))
-        source = meta.get("data_source")
-        self.model_label.setToolTip(f"{self.model_path or ''}\ntrained on: {source or 'nothing'}")
+        source = self.metadata.get("data_source")
+        self.model_label.setToolTip(
+            f"{self.model_label.full_text()}\n{self.model_path or 'not saved to a file'}\n"
+            f"trained on: {source or 'nothing'}"
+        )
 
     def open_model(self, path: str | Path) -> bool:
         """Load a model file; a bad file gets a message box (its one-line reason) and changes
@@ -574,7 +606,7 @@ class MainWindow(QMainWindow):
             return False
         self.model_path = path
         self.remember_model(path)
-        self._show_model_info()
+        self.show_model_info()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
@@ -634,8 +666,7 @@ class MainWindow(QMainWindow):
     def set_dataset(self, dataset: Dataset, data_dir: str | Path | None = None) -> None:
         """Make ``dataset`` the current one (remembering its folder, if it has one)."""
         self.dataset = dataset
-        kind = "synthetic digits" if dataset.synthetic else dataset.source
-        self.data_label.setText(f"data: {kind if len(kind) < 48 else '...' + kind[-45:]}")
+        self.data_label.setText(f"data: {short_source(dataset)}")
         self.data_label.setToolTip(
             f"{dataset.source}\n{len(dataset.train):,} training and {len(dataset.val):,} "
             "validation images"

@@ -223,6 +223,10 @@ class TrainingPanel(QWidget):
         self._progress: Progress | None = None
         self._last_snapshot: Snapshot | None = None
         self._val: Split | None = None
+        self._val_is_whole = False
+        self._val_accuracy: float | None = None
+        """The current model's accuracy on the whole validation split, when last measured (and
+        not changed since)."""
         self.weight_view = WeightView()
         self.metrics_view = MetricsView(window.canvas.show_digit)
 
@@ -372,6 +376,7 @@ class TrainingPanel(QWidget):
         per_label = self.per_label.value()
         split = balance(dataset.train, per_label) if per_label else dataset.train
         self._val = validation_subset(model, dataset.val) if len(dataset.val) else None
+        self._val_is_whole = self._val is not None and len(self._val) == len(dataset.val)
         epochs = self.epochs.value()
         self.main_window.set_model(model, self._metadata(model, dataset, epochs))
         self.curve.clear_points()
@@ -425,6 +430,7 @@ class TrainingPanel(QWidget):
             self.weight_view.set_feed(None)
             self.weight_view.mark_dirty()
             self._set_status(f"Stopped after {worker.progress.seen} images.")
+            self.show_model_info()
         self.metrics_view.wait()
         self._update_buttons()
 
@@ -542,10 +548,13 @@ class TrainingPanel(QWidget):
         model = self.main_window.model
         if self.worker is not None and model is not self.worker.model:
             self.stop()  # another model was opened: this run's model is no longer shown
+        self._val_accuracy = None
         self.weight_view.set_source(model, self.main_window.model_lock, self.main_window.classes())
 
     def _on_taught(self, label: int) -> None:
         self.weight_view.mark_dirty()
+        self._val_accuracy = None  # measured before this step
+        self.show_model_info()
         self._fill_data_choices()  # the own-drawings count grew
 
     def _on_pause_toggled(self, paused: bool) -> None:
@@ -558,6 +567,7 @@ class TrainingPanel(QWidget):
         else:
             self.worker.resume()
             self._set_status("Training…")
+        self.show_model_info()
 
     def _on_speed_changed(self, position: int) -> None:
         rate = RATES[position]
@@ -570,6 +580,7 @@ class TrainingPanel(QWidget):
             return
         self._last_snapshot = snapshot
         if snapshot.val_accuracy is not None:
+            self._val_accuracy = snapshot.val_accuracy if self._val_is_whole else None
             self.curve.add_point(snapshot.seen, snapshot.val_accuracy)
             self.metrics_view.curve.add_point(snapshot.seen, snapshot.val_accuracy)
         if snapshot.diverged:
@@ -598,6 +609,7 @@ class TrainingPanel(QWidget):
         self.worker = None
         self.weight_view.set_feed(None)
         self.weight_view.mark_dirty()
+        self.show_model_info()
         snapshot = self._last_snapshot
         if snapshot is not None and snapshot.done:
             accuracy = (
@@ -631,6 +643,14 @@ class TrainingPanel(QWidget):
             self.rate_label.setText("starting (compiling kernels on first use)…")
         if progress.seen:
             self.main_window.refresh_answer()  # the answer to the drawing, as the model learns
+        self.show_model_info()
+
+    def show_model_info(self) -> None:
+        """Have the status bar describe the model as the current run (if any) changes it."""
+        activity = None
+        if self.worker is not None:
+            activity = "training, paused" if self.worker.paused else "training"
+        self.main_window.show_model_info(activity, self._val_accuracy)
 
     def _update_buttons(self) -> None:
         running = self.worker is not None

@@ -89,3 +89,27 @@ def test_diverged_networks_are_reported(panel, window, qtbot):
     assert window.model.diverged.any()
     assert "diverged" in panel.status.text().lower()
     assert np.isnan(window.model.label_norms(random_split(3).images)).any()
+
+
+def test_the_status_bar_follows_training(panel, window, qtbot):
+    panel.speed.setValue(RATES.index(300))
+    panel.start()
+    worker = panel.worker
+    qtbot.waitUntil(lambda: 20 <= worker.progress.seen < worker.total, timeout=60_000)
+    qtbot.waitUntil(lambda: "Model: training" in window.model_label.full_text(), timeout=2000)
+    assert "0 images learned" not in window.model_label.full_text()
+    panel.pause()
+    qtbot.waitUntil(lambda: "training, paused" in window.model_label.full_text(), timeout=2000)
+    panel.pause(False)
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
+    text = window.model_label.full_text()
+    assert "trained here, not saved" in text and "100 images learned" in text
+    assert "validation accuracy" in text  # measured on the whole validation split at the end
+
+
+def test_the_data_set_is_named_short_with_the_full_source_in_a_tooltip(window, mnist_dir):
+    from hebbviz.data.sources import open_folder
+
+    window.set_dataset(open_folder(mnist_dir))
+    assert window.data_label.full_text() == f"data: MNIST, folder {mnist_dir.name}"
+    assert str(mnist_dir) in window.data_label.toolTip()
