@@ -2,7 +2,9 @@
 
 The generator hands each chunk to ``model.learn_many``; the worker intercepts that call and cuts
 the chunk into short pieces, each learned while holding the window's model lock (so a drawing is
-always classified with a consistent model), with the lock free in between. Between two pieces
+always classified with a consistent model), with the lock free in between. The validation passes
+are cut the same way: each piece of ``label_norms`` runs under the lock, so a teach step from the
+GUI (which learns under the lock) never lands in the middle of one. Between two pieces
 the worker honours pause, step, stop and the speed setting:
 
 - full speed: each label's images of a chunk together, in pieces sized so that each takes about
@@ -52,6 +54,17 @@ WORKER_NICENESS = 4
 wins the CPU whenever both want it: drawing stays smooth, training takes what is left."""
 
 
+def fitted_piece(piece: int, cpu: float) -> int:
+    """The next piece size after a piece of ``piece`` images took ``cpu`` seconds under the lock:
+    the largest that holds it at most about ``HOLD_S`` (by CPU time: a busy machine stretches
+    the wall time of any piece), at most ``MAX_PIECE``."""
+    if cpu > HOLD_S:
+        return max(1, piece // 2)
+    if cpu < HOLD_S / 2:
+        return min(MAX_PIECE, piece * 2)
+    return piece
+
+
 @dataclass(frozen=True)
 class Progress:
     """Images learned so far in the run, out of ``total``, and the learning speed."""
@@ -91,7 +104,8 @@ class _Stopped(Exception):
 
 
 class _Controlled:
-    """The model as the generator sees it: ``learn_many`` goes through the worker."""
+    """The model as the generator sees it: ``learn_many`` and the validation's ``label_norms``
+    go through the worker; ``diverged`` is read under the lock."""
 
     def __init__(self, model: NormClassifier, worker: TrainingWorker) -> None:
         self._model = model
@@ -99,6 +113,14 @@ class _Controlled:
 
     def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
         self._worker._learn(images, labels)
+
+    def label_norms(self, images: np.ndarray) -> np.ndarray:
+        return self._worker._label_norms(images)
+
+    @property
+    def diverged(self) -> np.ndarray:
+        with self._worker.lock:
+            return self._model.diverged.copy()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
@@ -177,6 +199,7 @@ class TrainingWorker(QThread):
         self._published = 0.0
         self._learning_s = 0.0
         self._piece = 8
+        self._eval_piece = 8
 
     # -- control, from the GUI thread -------------------------------------------------------
 
@@ -301,17 +324,34 @@ class TrainingWorker(QThread):
             seen = self.progress.seen + stop - start
             self.progress = Progress(seen, self.total, seen / max(self._learning_s, 1e-9))
             if wait == 0.0 and not single and stop - start == count:
-                # the largest piece that holds the lock at most about HOLD_S
-                # (by CPU time: a busy machine stretches the wall time of any piece)
-                if cpu > HOLD_S:
-                    self._piece = max(1, self._piece // 2)
-                elif cpu < HOLD_S / 2:
-                    self._piece = min(MAX_PIECE, self._piece * 2)
+                self._piece = fitted_piece(count, cpu)
             if wait > 0:
                 self._wait(wait * (stop - start) / count)
             else:
                 time.sleep(0.0002)  # let a GUI thread waiting for the lock take it
             start = stop
+
+    def _label_norms(self, images: np.ndarray) -> np.ndarray:
+        """``model.label_norms(images)`` in pieces, each under the lock (the lock free in
+        between, and a stop honoured there)."""
+        parts = []
+        start = 0
+        while start < len(images):
+            if self._stopping:
+                raise _Stopped
+            count = self._eval_piece
+            stop = min(start + count, len(images))
+            cpu_began = time.thread_time()
+            with self.lock:
+                parts.append(self.model.label_norms(images[start:stop]))
+                cpu = time.thread_time() - cpu_began
+            if stop - start == count:
+                self._eval_piece = fitted_piece(count, cpu)
+            time.sleep(0.0002)  # let a GUI thread waiting for the lock take it
+            start = stop
+        if not parts:
+            return np.zeros((0, self.model.n_labels))
+        return np.concatenate(parts)
 
     def _publish(self) -> None:
         """Copy the weight images a view wants (called while holding the lock)."""

@@ -115,6 +115,31 @@ def test_learning_waits_for_the_model_lock(qtbot, split):
     assert model.seen.sum() == len(split)
 
 
+def test_validation_reads_the_model_only_under_the_lock(qtbot, split):
+    """So a teach step (which learns under the lock from the GUI) never lands mid-validation."""
+    lock = threading.Lock()
+    unlocked: list[bool] = []
+    scored: list[int] = []
+
+    class Watched(MovingCentroids):
+        def label_norms(self, images):
+            unlocked.append(not lock.locked())
+            scored.append(len(images))
+            return super().label_norms(images)
+
+    worker = TrainingWorker(Watched(), lock, split, val=split, eval_every=50)
+    snapshots: list[Snapshot] = []
+    worker.yielded.connect(snapshots.append)
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
+        worker.start()
+    qtbot.wait(10)  # deliver the queued signals
+    assert unlocked, "no validation ran"
+    assert not any(unlocked), "the validation read the model without the lock"
+    measured = [s.val_accuracy for s in snapshots if s.val_accuracy is not None]
+    assert len(measured) == 4  # at 50, 100, 150 and 200 images
+    assert sum(scored) == 4 * len(split)  # every validation image, each time
+
+
 def test_a_failure_becomes_a_message(qtbot, split):
     class Broken(MovingCentroids):
         def learn_many(self, images, labels):
