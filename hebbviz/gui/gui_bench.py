@@ -57,7 +57,7 @@ def run_gui_bench(
         ``fps``, ``max_stall_ms``, ``latency_ms_p95`` and the context of the measurement.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QPoint, Qt, QTimer
+    from PySide6.QtCore import QPoint, QSize, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -74,7 +74,7 @@ def run_gui_bench(
     window = MainWindow(remember=False)
     window.set_dataset(dataset)
     window.mark_kernels_ready()
-    window.resize(1600, 900)
+    window.resize_to(QSize(1600, 900))  # laid out as on a first start on such a screen
     window.show()
     panel = window.training
     window.tabs.setCurrentWidget(panel.weight_view)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -59,6 +60,10 @@ HIDDEN_PARAMS = {"n_labels", "block"}
 
 CURVE_POINTS = 20
 """About how many validation measurements a run makes for the accuracy curve."""
+
+MODEL_INFO_S = 0.5
+"""While training, the status bar's model description follows at most this often (seconds):
+it is read under the model lock and relays the status bar out, so not at every frame."""
 
 BUTTON_WIDTH = 56
 """Least width of the Start, Pause, Step and Reset buttons (pixels)."""
@@ -224,6 +229,7 @@ class TrainingPanel(QWidget):
         self._last_snapshot: Snapshot | None = None
         self._val: Split | None = None
         self._val_is_whole = False
+        self._model_info_shown = 0.0
         self._val_accuracy: float | None = None
         """The current model's accuracy on the whole validation split, when last measured (and
         not changed since)."""
@@ -643,10 +649,13 @@ class TrainingPanel(QWidget):
             self.rate_label.setText("starting (compiling kernels on first use)…")
         if progress.seen:
             self.main_window.refresh_answer()  # the answer to the drawing, as the model learns
-        self.show_model_info()
+        now = time.monotonic()
+        if now - self._model_info_shown >= MODEL_INFO_S:
+            self.show_model_info()
 
     def show_model_info(self) -> None:
         """Have the status bar describe the model as the current run (if any) changes it."""
+        self._model_info_shown = time.monotonic()
         activity = None
         if self.worker is not None:
             activity = "training, paused" if self.worker.paused else "training"
