@@ -14,7 +14,7 @@ SCREENSHOT_SIZE = (1920, 1000)
 """Window size of ``--screenshot`` pictures: a full-HD screen's worth."""
 
 
-def _application():  # noqa: ANN202 (QApplication is imported lazily, after the platform is set)
+def application():  # noqa: ANN202 (QApplication is imported lazily, after the platform is set)
     """The QApplication (created once), with pyqtgraph configured."""
     from PySide6.QtWidgets import QApplication
 
@@ -54,7 +54,7 @@ def run_app(args: argparse.Namespace) -> int:
     data_dir = getattr(args, "data_dir", None)
     name = getattr(args, "dataset", None)
     given = load_model(args.model) if args.model else None  # a bad file: exit 2, one line
-    app = _application()
+    app = application()
     window = MainWindow(remember=args.screenshot is None)
     if given is not None:
         window.set_model(*given, Path(args.model))
