@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from hebbviz import __version__
 from hebbviz.commands import bench, evaluate, info, sweep, train
@@ -18,9 +19,16 @@ from hebbviz.errors import HebbvizError
 COMMANDS = (info, train, evaluate, sweep, bench)
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are one line on stderr (and exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``hebbviz`` and its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="hebbviz",
         description="Ten Hebbian networks learn handwritten digits; the longest answer wins. "
         "With no command, opens the app.",
