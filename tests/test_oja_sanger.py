@@ -135,18 +135,31 @@ def test_divergence_is_detected_and_scored_wrong(cls) -> None:
 
 
 def test_bad_hyperparameters_are_refused() -> None:
-    for bad in ({"k": 0}, {"lr": -1.0}, {"lr": float("nan")}, {"lr_decay": 0}, {"n_labels": 0}):
+    for bad in (
+        {"k": 0},
+        {"lr": -1.0},
+        {"lr": float("nan")},
+        {"lr_decay": 0},
+        {"n_labels": 0},
+        {"init_scale": 0.0},
+    ):
         with pytest.raises(ValueError):
             OjaSubspace(**bad)
 
 
-def test_oja_rows_become_near_orthonormal_on_real_digits(trained) -> None:
+def test_oja_rows_grow_into_the_principal_subspace_on_real_digits(trained, mnist) -> None:
+    """From faint noise (row length 0.1) the rows grow towards unit length, bounded by the
+    rule's decay term, and end almost wholly inside the label's principal subspace: the heatmaps
+    show digit structure, not leftover noise."""
     model = trained["oja"]
+    inputs = model.inputs(mnist.train.images)
     for label in range(10):
         w = model.weights[label]
-        deviation = np.abs(w @ w.T - np.eye(model.k))
-        assert deviation.max() < 0.15, (label, deviation.max())
-        assert deviation.mean() < 0.03, (label, deviation.mean())
+        norms = np.linalg.norm(w, axis=1)
+        assert norms.min() > 0.3 and norms.max() < 1.05, (label, norms.min(), norms.max())
+        principal = np.linalg.svd(inputs[mnist.train.labels == label], full_matrices=False)[2]
+        inside = np.linalg.norm(w @ principal[:50].T, axis=1) ** 2 / norms**2
+        assert inside.mean() > 0.95, (label, inside.mean())
 
 
 def test_sanger_leading_rows_are_the_leading_eigenvectors(trained, mnist) -> None:
@@ -167,6 +180,6 @@ def test_sanger_leading_rows_are_the_leading_eigenvectors(trained, mnist) -> Non
 
 
 def test_oja_defaults_reach_96_percent_on_validation(trained, mnist) -> None:
-    """The defaults reach 96.4% on the seed-0 validation split (97.1% averaged over 4 carves)."""
+    """The defaults reach 96.3% on the seed-0 validation split (97.1% averaged over 4 carves)."""
     accuracy = evaluate(trained["oja"], mnist.val).accuracy
     assert accuracy >= 0.96, accuracy

@@ -22,6 +22,7 @@ RULE_OPTIONS: dict[str, str] = {
     "k": "--k",
     "lr_decay": "--lr-decay",
     "deskew": "--deskew",
+    "init_scale": "--init-scale",
 }
 """Each rule option's keyword in the rules' constructors, and its flag."""
 
@@ -35,6 +36,9 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--dtype", choices=("float64", "float32"), help="itoh: float precision")
     group.add_argument("--k", type=int, metavar="K", help="oja/sanger: output units per label")
     group.add_argument("--lr-decay", type=float, metavar="D", help="oja/sanger: lr schedule decay")
+    group.add_argument(
+        "--init-scale", type=float, metavar="S", help="oja/sanger: initial weight row length"
+    )
     group.add_argument(
         "--deskew",
         action=argparse.BooleanOptionalAction,
