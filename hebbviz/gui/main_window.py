@@ -44,7 +44,7 @@ from hebbviz.models.base import NormClassifier
 DEFAULT_MODEL = "default-oja.npz"
 """The model shipped in ``hebbviz.assets``, loaded when no other is given."""
 
-REFRESH_MS = 15
+REFRESH_MS = 10
 """While drawing, the answer is recomputed at most this often (the drawing itself is never held
 up). Short enough that the bars follow a stroke within 30 ms (95th percentile) even while itoh
 trains at full speed (``hebbviz bench --gui``)."""
