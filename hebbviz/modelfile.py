@@ -24,6 +24,8 @@ from hebbviz.models.base import NormClassifier
 FORMAT = "hebbviz-model"
 FORMAT_VERSION = 1
 METADATA_KEY = "hebbviz_metadata"
+ZIP_SIGNATURE = b"PK\x03\x04"
+"""How every .npz archive (a zip file) begins."""
 
 
 def save_model(path: str | Path, model: NormClassifier, metadata: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +90,9 @@ def load_model(path: str | Path) -> tuple[NormClassifier, dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file")
+    with path.open("rb") as file:  # else NumPy reads it as a pickle and says so, confusingly
+        if file.read(len(ZIP_SIGNATURE)) != ZIP_SIGNATURE:
+            raise ModelFileError(f"{path}: not a hebbviz model file (not an .npz archive)")
     try:
         with np.load(path, allow_pickle=False) as npz:
             if METADATA_KEY not in npz.files:

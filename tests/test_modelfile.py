@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gzip
 import json
 
 import numpy as np
@@ -87,7 +88,8 @@ def _scramble(path):
 BAD_FILES = {
     "truncated": (_truncate, "not a readable model file"),
     "corrupt": (_scramble, "model file"),
-    "text": (lambda p: p.write_text("hello"), "not a readable model file"),
+    "text": (lambda p: p.write_text("hello"), "not an .npz archive"),
+    "gzip": (lambda p: p.write_bytes(gzip.compress(b"IDX data")), "not an .npz archive"),
     "foreign npz": (lambda p: np.savez(p, x=np.zeros(3)), "not a hebbviz model file"),
     "newer format": (
         lambda p: _rewrite(p, lambda m: m.update(format_version=99)),
