@@ -374,10 +374,8 @@ class TrainingPanel(QWidget):
             self._set_status("No data set loaded: choose one above.", error=True)
             return
         self.stop()
-        try:
-            model = self._new_model()
-        except (TypeError, ValueError) as error:
-            self._set_status(f"Bad hyperparameters: {error}", error=True)
+        model = self._new_model()
+        if model is None:
             return
         per_label = self.per_label.value()
         split = balance(dataset.train, per_label) if per_label else dataset.train
@@ -443,10 +441,8 @@ class TrainingPanel(QWidget):
     def reset(self) -> None:
         """Stop, and replace the model by an untrained one with the panel's settings."""
         self.stop()
-        try:
-            model = self._new_model()
-        except (TypeError, ValueError) as error:
-            self._set_status(f"Bad hyperparameters: {error}", error=True)
+        model = self._new_model()
+        if model is None:
             return
         self.main_window.set_model(model, {"data_source": "untrained"})
         self.curve.clear_points()
@@ -466,8 +462,13 @@ class TrainingPanel(QWidget):
 
     # -- building ----------------------------------------------------------------------------
 
-    def _new_model(self) -> NormClassifier:
-        return rule_class(self.rule_choice.currentText())(**self.params.values())
+    def _new_model(self) -> NormClassifier | None:
+        """An untrained model with the panel's settings; None (and says why) if they are bad."""
+        try:
+            return rule_class(self.rule_choice.currentText())(**self.params.values())
+        except (TypeError, ValueError) as error:
+            self._set_status(f"Bad hyperparameters: {error}", error=True)
+            return None
 
     def _metadata(self, model: NormClassifier, dataset: Dataset, epochs: int) -> dict[str, Any]:
         per_label = self.per_label.value()
