@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+
 import numpy as np
 import pytest
 
@@ -85,6 +87,18 @@ def test_corrupt_store_is_a_dataset_error_and_is_not_overwritten(store):
     with pytest.raises(DatasetError):
         store.append(drawing(1), 1)
     assert store.path.read_bytes().startswith(b"PK\x03\x04 this")
+
+
+def test_store_with_damaged_compressed_data_is_a_dataset_error(store):
+    store.append(np.random.default_rng(0).integers(0, 256, (28, 28), dtype=np.uint8), 1)
+    data = bytearray(store.path.read_bytes())
+    name_length, extra_length = struct.unpack_from("<HH", data, 26)  # the first local header
+    start = 30 + name_length + extra_length
+    data[start : start + 8] = b"\xff" * 8  # a broken deflate stream: zlib, not zipfile, notices
+    store.path.write_bytes(bytes(data))
+    with pytest.raises(DatasetError, match="not a readable drawing store") as caught:
+        store.load()
+    assert str(store.path) in str(caught.value)
 
 
 def test_store_with_wrong_contents_is_a_dataset_error(store):

@@ -7,6 +7,7 @@ over the old one, so a crash or a full disk never loses the drawings saved befor
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,7 @@ class DrawingStore:
         try:
             with np.load(self.path, allow_pickle=False) as store:
                 images, labels = store["images"], store["labels"]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as error:
             raise DatasetError(f"{self.path}: not a readable drawing store ({error})") from None
         if (
             images.dtype != np.uint8
