@@ -25,9 +25,8 @@ class TeachBox(QWidget):
     ----------
     window : MainWindow
         Gives ``canvas``, ``model``, ``model_lock``, ``refresh_answer`` and ``classes``.
-    store : DrawingStore, optional
-        Where taught drawings go; the user's own-drawings store by default (its folder follows
-        ``$HEBBVIZ_DATA_DIR``).
+    store : DrawingStore
+        Where taught drawings go (the training panel's own-drawings store).
 
     Signals
     -------
@@ -37,12 +36,10 @@ class TeachBox(QWidget):
 
     taught = Signal(int)
 
-    def __init__(
-        self, window: Any, store: DrawingStore | None = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, window: Any, store: DrawingStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.main_window = window
-        self.store = store if store is not None else DrawingStore()
+        self.store = store
         self.enabled_box = QCheckBox("Teach mode (keys 0-9)")
         self.enabled_box.setToolTip(
             "While on, keys 0-9 (or the buttons) teach the drawing: one Hebbian step of that "

@@ -218,12 +218,10 @@ class TrainingPanel(QWidget):
         The "Weights" and "Metrics" tabs this panel feeds.
     """
 
-    def __init__(
-        self, window: Any, store: DrawingStore | None = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.main_window = window
-        self.store = store if store is not None else DrawingStore()
+        self.store = DrawingStore()  # the user's own drawings (teach mode adds to them)
         self.worker: TrainingWorker | None = None
         self._progress: Progress | None = None
         self._last_snapshot: Snapshot | None = None
@@ -678,7 +676,7 @@ class TrainingPanel(QWidget):
         return False
 
 
-def install(window: Any, store: DrawingStore | None = None) -> TrainingPanel:
+def install(window: Any) -> TrainingPanel:
     """Add training to ``window`` (a :class:`MainWindow`): the "Training" dock, the "Weights" and
     "Metrics" tabs, a Training menu, the classroom view (F11) and PNG export.
 
@@ -687,7 +685,7 @@ def install(window: Any, store: DrawingStore | None = None) -> TrainingPanel:
     TrainingPanel
         Also kept as ``window.training``.
     """
-    panel = TrainingPanel(window, store)
+    panel = TrainingPanel(window)
     dock = QDockWidget("Training", window)
     dock.setObjectName("training-dock")
     dock.setWidget(panel)
