@@ -14,7 +14,6 @@ import pytest
 from idx_files import idx_bytes, read_pair, write_file, write_pair
 
 MNIST_PER_LABEL = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]
-FASHION = Path("/usr/share/datasets/fashion-mnist")
 
 
 def hebbviz(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -79,10 +78,8 @@ def test_folder_with_all_four_files_reports_test(tmp_path, mnist_dir):
     assert info["splits"]["train"]["n"] + info["splits"]["val"]["n"] == 6000
 
 
-def test_fashion_mnist_reports_a_10000_image_test_split(tmp_path):
-    if not (FASHION / "t10k-labels-idx1-ubyte.gz").is_file():
-        pytest.skip(f"{FASHION} absent (apt-get install dataset-fashion-mnist)")
-    info = info_json(tmp_path, "--data-dir", str(FASHION))
+def test_fashion_mnist_reports_a_10000_image_test_split(tmp_path, fashion_dir):
+    info = info_json(tmp_path, "--data-dir", str(fashion_dir))
     check_shape(info)
     assert info["splits"]["test"] == {"n": 10_000, "per_label": [1000] * 10}
     assert info["splits"]["train"]["n"] + info["splits"]["val"]["n"] == 60_000

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from idx_files import read_pair, write_file, write_pair
@@ -14,7 +12,6 @@ from hebbviz.data.sources import CLASS_NAMES, open_dataset, open_folder
 from hebbviz.errors import DatasetError, HebbvizError
 
 MNIST_PER_LABEL = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]
-FASHION = Path("/usr/share/datasets/fashion-mnist")
 
 
 @pytest.fixture(autouse=True)
@@ -130,10 +127,8 @@ def test_class_names_follow_the_folder(tmp_path, mnist, layout, name):
     assert open_folder(given).classes == CLASS_NAMES[name]
 
 
-def test_fashion_mnist_folder_with_test_split():
-    if not (FASHION / "t10k-labels-idx1-ubyte.gz").is_file():
-        pytest.skip(f"{FASHION} absent (apt-get install dataset-fashion-mnist)")
-    dataset = open_dataset(FASHION)
+def test_fashion_mnist_folder_with_test_split(fashion_dir):
+    dataset = open_dataset(fashion_dir)
     assert dataset.classes[0] == "T-shirt/top" and dataset.classes[9] == "Ankle boot"
     assert len(dataset.train) + len(dataset.val) == 60_000
     assert dataset.val.per_label() == [600] * 10

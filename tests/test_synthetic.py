@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from idx_files import read_pair
 
-from hebbviz.data.idx import load_idx_split
 from hebbviz.data.synthetic import synthetic_digits
 from hebbviz.preprocess import unit_norm
 
@@ -63,9 +63,7 @@ def test_recognisable_as_the_right_real_digits(digits, mnist_dir):
     measured 10 of 10 for seeds 0-3.
     """
     images, labels = digits
-    real = load_idx_split(
-        mnist_dir / "train-images-idx3-ubyte.gz", mnist_dir / "train-labels-idx1-ubyte.gz"
-    )
+    real = read_pair(mnist_dir)
     synthetic_means = np.stack([unit_norm(images[labels == d]).mean(axis=0) for d in range(10)])
     predicted = (unit_norm(real.images) @ synthetic_means.T).argmax(axis=1)
     accuracy = (predicted == real.labels).mean()
