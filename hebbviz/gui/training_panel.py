@@ -498,13 +498,19 @@ class TrainingPanel(QWidget):
         self.data_choice.model().item(self.data_choice.count() - 1).setToolTip(
             "procedurally drawn digits: always available, but not real handwriting"
         )
+        self.data_choice.addItem("Own drawings", ("name", "drawings"))
+        self._show_drawings_count()
+
+    def _show_drawings_count(self) -> None:
+        """Name the own-drawings entry (the last one) with how many drawings there are."""
         try:
             count = len(self.store)
             why = "draw digits and teach them (keys 0-9) to collect some" if count == 0 else ""
         except Exception as error:  # noqa: BLE001 - a damaged store is shown, not raised
             count, why = 0, str(error)
-        self.data_choice.addItem(f"Own drawings ({count})", ("name", "drawings"))
-        item = self.data_choice.model().item(self.data_choice.count() - 1)
+        index = self.data_choice.count() - 1
+        self.data_choice.setItemText(index, f"Own drawings ({count})")
+        item = self.data_choice.model().item(index)
         item.setEnabled(count > 0)
         item.setToolTip(why or f"{count} labelled drawings of your own")
 
@@ -560,7 +566,7 @@ class TrainingPanel(QWidget):
         self.weight_view.mark_dirty()
         self._val_accuracy = None  # measured before this step
         self.show_model_info()
-        self._fill_data_choices()  # the own-drawings count grew
+        self._show_drawings_count()
 
     def _on_pause_toggled(self, paused: bool) -> None:
         self.pause_button.setText("Resume" if paused else "Pause")
