@@ -48,6 +48,15 @@ class NormClassifier(ABC):
     def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
         """Learn from each image once, in the given order, inside compiled code."""
 
+    def _checked_labels(self, labels: np.ndarray, n_images: int) -> np.ndarray:
+        """``labels`` as int64, shape (n_images,); ``ValueError`` if the count or a label is off."""
+        labels = np.asarray(labels, dtype=np.int64).reshape(-1)
+        if len(labels) != n_images:
+            raise ValueError(f"{n_images} images but {len(labels)} labels")
+        if len(labels) and (labels.min() < 0 or labels.max() >= self.n_labels):
+            raise ValueError(f"labels must be in 0..{self.n_labels - 1}")
+        return labels
+
     def learn(self, image: np.ndarray, label: int) -> None:
         """One Hebbian step of ``label``'s network from one image (the app's teach mode)."""
         self.learn_many(np.asarray(image)[None], np.array([label], dtype=np.int64))

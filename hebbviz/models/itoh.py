@@ -279,12 +279,7 @@ class ItohNetworks(NormClassifier):
 
     def _prepare(self, images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         inputs = self._inputs(images)
-        labels = np.asarray(labels, dtype=np.int64).reshape(-1)
-        if len(labels) != len(inputs):
-            raise ValueError(f"{len(inputs)} images but {len(labels)} labels")
-        if len(labels) and (labels.min() < 0 or labels.max() >= self.n_labels):
-            raise ValueError(f"labels must be in 0..{self.n_labels - 1}")
-        return inputs, labels
+        return inputs, self._checked_labels(labels, len(inputs))
 
     def _activate(self, z: np.ndarray) -> np.ndarray:
         if self.activation == "step":

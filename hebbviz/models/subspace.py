@@ -116,11 +116,7 @@ class SubspaceNetworks(NormClassifier):
         marked in :attr:`diverged` and learns no more.
         """
         inputs = self.inputs(images)
-        labels = np.asarray(labels, dtype=np.int64).reshape(-1)
-        if len(labels) != len(inputs):
-            raise ValueError(f"{len(inputs)} images but {len(labels)} labels")
-        if len(labels) and (labels.min() < 0 or labels.max() >= self.n_labels):
-            raise ValueError(f"labels must be in 0..{self.n_labels - 1}")
+        labels = self._checked_labels(labels, len(inputs))
         with np.errstate(all="ignore"):
             for label in np.unique(labels):
                 mine = inputs[labels == label]
