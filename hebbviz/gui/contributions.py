@@ -57,6 +57,7 @@ class ContributionMaps(QWidget):
         self.images: list[pg.ImageItem] = []
         self.titles: list[pg.LabelItem] = []
         self._classes: tuple[str, ...] = ()
+        self._winner: int | None = None  # whose title is highlighted
         self.set_classes(classes)
 
     def set_classes(self, classes: tuple[str, ...]) -> None:
@@ -64,10 +65,13 @@ class ContributionMaps(QWidget):
         self._classes = tuple(classes)
         self.graphics.ci.clear()
         self.images, self.titles = [], []
+        self._winner = None
         colormap = style.diverging_colormap()
         for i, name in enumerate(self._classes):
             row, column = divmod(i, COLUMNS)
-            title = self.graphics.addLabel(name, row=2 * row, col=column, size="9pt")
+            title = self.graphics.addLabel(
+                name, row=2 * row, col=column, size="9pt", color=style.MUTED_TEXT, bold=False
+            )
             view = self.graphics.addViewBox(row=2 * row + 1, col=column, lockAspect=True)
             view.setMouseEnabled(x=False, y=False)
             view.setMenuEnabled(False)
@@ -97,9 +101,10 @@ class ContributionMaps(QWidget):
         maps = np.asarray(maps, dtype=np.float32)
         finite = np.where(np.isfinite(maps), maps, 0.0)
         scale = max(float(np.abs(finite).max()), 1e-12)
-        for i, (image, title, name) in enumerate(
-            zip(self.images, self.titles, self._classes, strict=True)
-        ):
-            image.setImage(finite[i], autoLevels=False, levels=(-scale, scale))
-            colour = style.ACCENT.name() if i == winner else style.MUTED_TEXT
-            title.setText(name, color=colour, bold=i == winner)
+        for image, shares in zip(self.images, finite, strict=True):
+            image.setImage(shares, autoLevels=False, levels=(-scale, scale))
+        if winner != self._winner:  # restyle only the two titles that change
+            for i in {self._winner, winner} - {None}:
+                colour = style.ACCENT.name() if i == winner else style.MUTED_TEXT
+                self.titles[i].setText(self._classes[i], color=colour, bold=i == winner)
+            self._winner = winner
