@@ -48,11 +48,6 @@ class MovingCentroids(NormClassifier):
     def arrays(self) -> dict[str, np.ndarray]:
         return {"weights": self.weights, "seen": self.seen, "diverged": self.diverged}
 
-    def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
-        self.weights = arrays["weights"].copy()
-        self.seen = arrays["seen"].copy()
-        self.diverged = arrays["diverged"].copy()
-
     def weight_images(self, label: int) -> np.ndarray:
         return self.weights[label].reshape(1, 28, 28).copy()
 
