@@ -112,7 +112,6 @@ def load_model(path: str | Path) -> tuple[NormClassifier, dict[str, Any]]:
         raise ModelFileError(
             f"{path}: bad hyperparameters for rule {metadata['rule']} ({error})"
         ) from None
-    _check_arrays(path, model.arrays(), arrays)
     try:
         model.set_arrays(arrays)
     except ValueError as error:
@@ -144,24 +143,6 @@ def _parse_metadata(path: Path, raw: np.ndarray) -> dict[str, Any]:
     if not isinstance(metadata.get("params"), dict):
         raise ModelFileError(f"{path}: metadata has no hyperparameters")
     return metadata
-
-
-def _check_arrays(
-    path: Path, expected: dict[str, np.ndarray], arrays: dict[str, np.ndarray]
-) -> None:
-    """The keys, shapes and dtypes a fresh model of the same hyperparameters has."""
-    missing = sorted(expected.keys() - arrays.keys())
-    extra = sorted(arrays.keys() - expected.keys())
-    if missing or extra:
-        problem = f"missing arrays {missing}" if missing else f"unexpected arrays {extra}"
-        raise ModelFileError(f"{path}: {problem}")
-    for key, want in expected.items():
-        got = arrays[key]
-        if got.shape != want.shape or got.dtype != want.dtype:
-            raise ModelFileError(
-                f"{path}: array {key!r} is {got.dtype} {got.shape}, expected {want.dtype} "
-                f"{want.shape}"
-            )
 
 
 def _check_values(path: Path, model: NormClassifier, arrays: dict[str, np.ndarray]) -> None:

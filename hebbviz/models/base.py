@@ -89,25 +89,26 @@ class NormClassifier(ABC):
         return model
 
     def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
-        """Restore the learned state; raises ``ValueError`` naming a wrong shape or key.
+        """Restore the learned state (copies); raises ``ValueError`` naming a wrong key, shape or
+        dtype.
 
         The keys, shapes and dtypes expected are those of :meth:`arrays` of this model.
         """
         expected = self.arrays()
-        if arrays.keys() != expected.keys():
-            missing = sorted(expected.keys() - arrays.keys())
-            extra = sorted(arrays.keys() - expected.keys())
-            raise ValueError(f"{self.rule} arrays: missing {missing}, unexpected {extra}")
-        restored = {}
-        for key, current in expected.items():
-            value = np.asarray(arrays[key])
-            if value.shape != current.shape:
+        missing = sorted(expected.keys() - arrays.keys())
+        extra = sorted(arrays.keys() - expected.keys())
+        if missing or extra:
+            problem = f"missing arrays {missing}" if missing else f"unexpected arrays {extra}"
+            raise ValueError(f"{self.rule}: {problem}")
+        for key, want in expected.items():
+            got = np.asarray(arrays[key])
+            if got.shape != want.shape or got.dtype != want.dtype:
                 raise ValueError(
-                    f"{self.rule} array {key!r} has shape {value.shape}, expected {current.shape}"
+                    f"{self.rule} array {key!r} is {got.dtype} {got.shape}, expected "
+                    f"{want.dtype} {want.shape}"
                 )
-            restored[key] = np.array(value, dtype=current.dtype, order="C")
-        for key, value in restored.items():
-            setattr(self, key, value)
+        for key in expected:
+            setattr(self, key, np.array(arrays[key], order="C"))
 
     @abstractmethod
     def weight_images(self, label: int) -> np.ndarray:
