@@ -30,8 +30,6 @@ class Snapshot:
         The epoch the last chunk belonged to (1-based), and how many the run has.
     elapsed : float
         Seconds spent learning so far (pauses between snapshots and validation do not count).
-    images_per_s : float
-        ``seen / elapsed``.
     diverged : tuple of int
         Labels whose networks' weights became non-finite.
     val_accuracy : float or None
@@ -43,9 +41,13 @@ class Snapshot:
     epoch: int
     epochs: int
     elapsed: float
-    images_per_s: float
     diverged: tuple[int, ...]
     val_accuracy: float | None = None
+
+    @property
+    def images_per_s(self) -> float:
+        """``seen / elapsed`` (0 before any time was measured)."""
+        return self.seen / self.elapsed if self.elapsed > 0 else 0.0
 
     @property
     def done(self) -> bool:
@@ -144,7 +146,6 @@ def train(
                 epoch=epoch,
                 epochs=epochs,
                 elapsed=elapsed,
-                images_per_s=seen / elapsed if elapsed > 0 else 0.0,
                 diverged=tuple(int(label) for label in np.flatnonzero(model.diverged)),
                 val_accuracy=val_accuracy,
             )
