@@ -18,12 +18,10 @@ def progress_bar(total: int, desc: str) -> tqdm:
     )
 
 
-def train_with_progress(
-    model: NormClassifier, split: Split, *, epochs: int, seed: int, val: Split | None = None
-) -> Snapshot:
+def train_with_progress(model: NormClassifier, split: Split, *, epochs: int, seed: int) -> Snapshot:
     """Run :func:`hebbviz.training.train` to the end behind a progress bar; the last snapshot."""
     with progress_bar(epochs * len(split), f"training {model.rule}") as bar:
-        for snapshot in train(model, split, epochs=epochs, seed=seed, val=val):
+        for snapshot in train(model, split, epochs=epochs, seed=seed):
             bar.update(snapshot.seen - bar.n)
             if snapshot.diverged:
                 bar.set_postfix(diverged=len(snapshot.diverged))
