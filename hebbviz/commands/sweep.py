@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import io
 import math
 import multiprocessing
 import os
@@ -137,25 +138,18 @@ def read_done(path: Path) -> dict[tuple, dict[str, str]]:
 
 def append_row(path: Path, row: dict[str, Any]) -> None:
     """Append one row (and the header to a new file) in one write, flushed to disk."""
-    lines = []
+    text = io.StringIO()
     new = not path.exists() or path.stat().st_size == 0
+    if not new and not path.read_bytes().endswith(b"\n"):
+        text.write("\n")  # finish a line cut short, so the new row starts on its own
+    writer = csv.writer(text, lineterminator="\n")
     if new:
-        lines.append(",".join(COLUMNS))
-    elif not path.read_bytes().endswith(b"\n"):
-        lines.append("")  # finish a line cut short, so the new row starts on its own
-    cells = [row[column] for column in COLUMNS]
-    lines.append(",".join(_csv_cell(cell) for cell in cells))
+        writer.writerow(COLUMNS)
+    writer.writerow(row[column] for column in COLUMNS)
     with path.open("a", newline="") as file:
-        file.write("\n".join(lines) + "\n")
+        file.write(text.getvalue())
         file.flush()
         os.fsync(file.fileno())
-
-
-def _csv_cell(value: Any) -> str:
-    text = repr(value) if isinstance(value, float) else str(value)
-    if any(c in text for c in ',"\n'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
 
 
 # -- worker processes -----------------------------------------------------------------------------
