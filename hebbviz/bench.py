@@ -51,8 +51,7 @@ def best_times(
 
 def one_label(split: Split, label: int, count: int | None = None) -> Split:
     """The first ``count`` images of ``label`` (all of them by default)."""
-    (where,) = np.nonzero(split.labels == label)
-    return Split(split.images[where[:count]], split.labels[where[:count]])
+    return split.subset(np.flatnonzero(split.labels == label)[:count])
 
 
 def bench_itoh(split: Split) -> dict[str, Any]:

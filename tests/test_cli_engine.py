@@ -11,14 +11,9 @@ from idx_files import read_pair, write_pair
 
 from hebbviz.cli import main
 from hebbviz.commands.sweep import parse_ints, parse_lrs
-from hebbviz.data.dataset import Split
 from hebbviz.data.sources import open_folder
 from hebbviz.errors import HebbvizError
 from hebbviz.modelfile import load_model
-
-
-def _first(split: Split, start: int, stop: int) -> Split:
-    return Split(split.images[start:stop], split.labels[start:stop])
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +21,10 @@ def small_mnist(tmp_path_factory, mnist_dir):
     """400 real training digits (no test files), and a copy with 100 more as test files."""
     digits = read_pair(mnist_dir)
     train_only = tmp_path_factory.mktemp("small")
-    write_pair(train_only, "train", _first(digits, 0, 400))
+    write_pair(train_only, "train", digits.subset(slice(0, 400)))
     with_test = tmp_path_factory.mktemp("small_with_test")
-    write_pair(with_test, "train", _first(digits, 0, 400))
-    write_pair(with_test, "t10k", _first(digits, 400, 500))
+    write_pair(with_test, "train", digits.subset(slice(0, 400)))
+    write_pair(with_test, "t10k", digits.subset(slice(400, 500)))
     return train_only, with_test
 
 
