@@ -84,6 +84,7 @@ class DrawingCanvas(QWidget):
         self._drawing = False  # a stroke is in progress
         self._digit: QImage | None = None  # a digit put on the canvas by show_digit
         self._cache: QPixmap | None = None  # finished strokes, painted at the current size
+        self._framed: np.ndarray | None = None  # framed_image, until the drawing changes
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -152,10 +153,16 @@ class DrawingCanvas(QWidget):
         return image_pixels(image)
 
     def framed_image(self) -> np.ndarray | None:
-        """The drawing framed as MNIST digits were (uint8, (28, 28)); None when blank."""
+        """The drawing framed as MNIST digits were (uint8, (28, 28), read-only); None when blank.
+
+        Kept until the drawing changes: the answer is refreshed while training with the same
+        drawing, and teach mode reads it too."""
         if self.is_blank():
             return None
-        return frame_drawing(self.render_ink())
+        if self._framed is None:
+            self._framed = frame_drawing(self.render_ink())
+            self._framed.flags.writeable = False
+        return self._framed
 
     # ------------------------------------------------------------------ strokes
 
@@ -195,6 +202,7 @@ class DrawingCanvas(QWidget):
         self._changed(repaint_all=True)
 
     def _changed(self, repaint_all: bool = False) -> None:
+        self._framed = None
         if repaint_all:
             self._cache = None
         self.update()
