@@ -90,18 +90,20 @@ def load_model(path: str | Path) -> tuple[NormClassifier, dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file")
-    with path.open("rb") as file:  # else NumPy reads it as a pickle and says so, confusingly
-        if file.read(len(ZIP_SIGNATURE)) != ZIP_SIGNATURE:
-            raise ModelFileError(f"{path}: not a hebbviz model file (not an .npz archive)")
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            if METADATA_KEY not in npz.files:
-                raise ModelFileError(f"{path}: not a hebbviz model file (no metadata)")
-            raw = npz[METADATA_KEY]
-            arrays = {key: npz[key] for key in npz.files if key != METADATA_KEY}
+        with path.open("rb") as file:
+            # Checked first, else NumPy reads the file as a pickle and says so, confusingly.
+            if file.read(len(ZIP_SIGNATURE)) != ZIP_SIGNATURE:
+                raise ModelFileError(f"{path}: not a hebbviz model file (not an .npz archive)")
+            file.seek(0)
+            with np.load(file, allow_pickle=False) as npz:
+                if METADATA_KEY not in npz.files:
+                    raise ModelFileError(f"{path}: not a hebbviz model file (no metadata)")
+                raw = npz[METADATA_KEY]
+                arrays = {key: npz[key] for key in npz.files if key != METADATA_KEY}
     except ModelFileError:
         raise
-    except Exception as error:  # a damaged archive fails in many ways (zip, zlib, npy header)
+    except Exception as error:  # unreadable, or damaged in many ways (zip, zlib, npy header)
         reason = " ".join(str(error).split()) or type(error).__name__
         raise ModelFileError(f"{path}: not a readable model file ({reason})") from None
     metadata = _parse_metadata(path, raw)
