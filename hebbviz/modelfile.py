@@ -20,12 +20,11 @@ from hebbviz.atomic_file import atomic_write
 from hebbviz.errors import ModelFileError
 from hebbviz.models import RULES, rule_class
 from hebbviz.models.base import NormClassifier
+from hebbviz.npz_archive import read_npz
 
 FORMAT = "hebbviz-model"
 FORMAT_VERSION = 1
 METADATA_KEY = "hebbviz_metadata"
-ZIP_SIGNATURE = b"PK\x03\x04"
-"""How every .npz archive (a zip file) begins."""
 
 
 def save_model(path: str | Path, model: NormClassifier, metadata: dict[str, Any]) -> dict[str, Any]:
@@ -90,22 +89,10 @@ def load_model(path: str | Path) -> tuple[NormClassifier, dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file")
-    try:
-        with path.open("rb") as file:
-            # Checked first, else NumPy reads the file as a pickle and says so, confusingly.
-            if file.read(len(ZIP_SIGNATURE)) != ZIP_SIGNATURE:
-                raise ModelFileError(f"{path}: not a hebbviz model file (not an .npz archive)")
-            file.seek(0)
-            with np.load(file, allow_pickle=False) as npz:
-                if METADATA_KEY not in npz.files:
-                    raise ModelFileError(f"{path}: not a hebbviz model file (no metadata)")
-                raw = npz[METADATA_KEY]
-                arrays = {key: npz[key] for key in npz.files if key != METADATA_KEY}
-    except ModelFileError:
-        raise
-    except Exception as error:  # unreadable, or damaged in many ways (zip, zlib, npy header)
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise ModelFileError(f"{path}: not a readable model file ({reason})") from None
+    arrays = read_npz(path, ModelFileError, "model file")
+    if METADATA_KEY not in arrays:
+        raise ModelFileError(f"{path}: not a hebbviz model file (no metadata)")
+    raw = arrays.pop(METADATA_KEY)
     metadata = _parse_metadata(path, raw)
     model_class = rule_class(metadata["rule"])
     try:

@@ -111,3 +111,15 @@ def test_store_with_wrong_contents_is_a_dataset_error(store):
         np.savez(file, pictures=np.zeros((2, 28, 28), np.uint8))
     with pytest.raises(DatasetError, match="not a readable drawing store"):
         store.load()
+
+
+def test_store_that_is_no_archive_at_all_is_named_so(store):
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text("hello")
+    with pytest.raises(DatasetError, match="not a drawing store \\(not an .npz archive\\)"):
+        store.load()
+
+
+def test_append_returns_the_new_count(store):
+    assert store.append(drawing(1), 1) == 1
+    assert store.append(drawing(2), 2) == 2

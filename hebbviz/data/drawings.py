@@ -6,8 +6,6 @@ over the old one, so a crash or a full disk never loses the drawings saved befor
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ from hebbviz.atomic_file import atomic_write
 from hebbviz.data.dataset import Split
 from hebbviz.data.idx import IMAGE_SIZE
 from hebbviz.errors import DatasetError
+from hebbviz.npz_archive import read_npz
 
 STORE_NAME = "drawings.npz"
 
@@ -46,11 +45,13 @@ class DrawingStore:
                 images=np.zeros((0, IMAGE_SIZE, IMAGE_SIZE), dtype=np.uint8),
                 labels=np.zeros(0, dtype=np.int64),
             )
-        try:
-            with np.load(self.path, allow_pickle=False) as store:
-                images, labels = store["images"], store["labels"]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-            raise DatasetError(f"{self.path}: not a readable drawing store ({error})") from None
+        arrays = read_npz(self.path, DatasetError, "drawing store")
+        if arrays.keys() != {"images", "labels"}:
+            raise DatasetError(
+                f"{self.path}: not a readable drawing store (arrays {sorted(arrays)}, expected "
+                "images and labels)"
+            )
+        images, labels = arrays["images"], arrays["labels"]
         if (
             images.dtype != np.uint8
             or images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE)
@@ -64,8 +65,13 @@ class DrawingStore:
     def __len__(self) -> int:
         return len(self.load())
 
-    def append(self, image28: np.ndarray, label: int) -> None:
+    def append(self, image28: np.ndarray, label: int) -> int:
         """Add one drawing, already framed as a 28 x 28 uint8 image (ink high).
+
+        Returns
+        -------
+        int
+            How many drawings the store holds now.
 
         Raises
         ------
@@ -85,3 +91,4 @@ class DrawingStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(self.path) as file:
             np.savez_compressed(file, images=images, labels=labels)
+        return len(labels)
