@@ -92,8 +92,8 @@ class TeachBox(QWidget):
         window.refresh_answer()
         name = window.classes()[label]
         try:
-            self.store.append(np.asarray(image, dtype=np.uint8), label)
-            saved = f"saved as own drawing #{len(self.store)}"
+            count = self.store.append(np.asarray(image, dtype=np.uint8), label)
+            saved = f"saved as own drawing #{count}"
         except (HebbvizError, OSError) as error:
             saved = f"not saved: {error}"
         warning = " It diverged: its answers now count as wrong." if diverged else ""
