@@ -46,8 +46,6 @@ COLUMNS = (
     "train_images",
     "seconds",
 )
-KEY_COLUMNS = COLUMNS[:6]
-"""The columns that say which point a row is; the rest are its results."""
 BLAS_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 

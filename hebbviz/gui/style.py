@@ -44,8 +44,3 @@ def diverging_colormap() -> pg.ColorMap:
         [0.0, 0.5, 1.0],
         [(33, 102, 172), (247, 247, 247), (178, 24, 43)],
     )
-
-
-def grey_colormap() -> pg.ColorMap:
-    """Black to white: for digit images, ink high as in MNIST."""
-    return pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)])
