@@ -45,14 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     app = application()
     kernels.warm_up()
     window = MainWindow(remember=False)
-    window.set_dataset(open_dataset(args.data_dir, None))
-    window.mark_kernels_ready()
+    window.session.set_dataset(open_dataset(args.data_dir, None))
+    window.session.mark_kernels_ready()
     window.resize_to(QSize(*args.size))
     window.show()
-    panel = window.training
+    panel = window.training_panel
     panel.rule_choice.setCurrentText(args.rule)
     panel.speed.setValue(min(range(len(RATES) - 1), key=lambda i: abs(RATES[i] - args.rate)))
-    window.tabs.setCurrentWidget(panel.weight_view)
+    window.tabs.setCurrentWidget(window.weight_view)
     splitter = window.centralWidget()  # the heatmaps get the room, as a user would drag it
     splitter.setSizes([1, 2 * sum(splitter.sizes())])
     window.show_validation_digit(0)
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             app.processEvents()
             time.sleep(0.005)
 
-    panel.start()
+    window.training.start(panel.settings())
     run_for(args.seconds)
     panel.pause()
     run_for(0.5)  # the last frame: progress, heatmaps and status bar catch up

@@ -56,11 +56,12 @@ def run_app(args: argparse.Namespace) -> int:
     given = load_model(args.model) if args.model else None  # a bad file: exit 2, one line
     app = application()
     window = MainWindow(remember=args.screenshot is None)
+    session = window.session
     if given is not None:
-        window.set_model(*given, Path(args.model))
-        window.remember_model(Path(args.model))
+        session.set_model(*given, Path(args.model))
+        session.remember_model(Path(args.model))
     else:
-        window.load_startup_model()
+        session.load_startup_model()
     if args.screenshot is not None:
         try:
             save_screenshot(window, Path(args.screenshot), args.draw_sample, data_dir, name)
@@ -71,16 +72,16 @@ def run_app(args: argparse.Namespace) -> int:
     if args.draw_sample is not None:
 
         def draw_sample() -> None:  # once, when the data set has loaded
-            window.datasetChanged.disconnect(draw_sample)
+            session.datasetChanged.disconnect(draw_sample)
             try:
                 window.show_validation_digit(args.draw_sample)
             except HebbvizError as error:
                 QMessageBox.warning(window, "Cannot show the sample", str(error))
 
-        window.datasetChanged.connect(draw_sample)
+        session.datasetChanged.connect(draw_sample)
     window.show()
-    window.warm_up_kernels()
-    window.load_dataset(data_dir, name)
+    session.warm_up_kernels()
+    session.load_dataset(data_dir, name)
     return app.exec()
 
 
@@ -109,8 +110,8 @@ def save_screenshot(
     if not folder.is_dir():
         raise HebbvizError(f"{path}: no such folder {folder}")
     kernels.warm_up()
-    window.set_dataset(open_dataset(data_dir, name))
-    window.mark_kernels_ready()
+    window.session.set_dataset(open_dataset(data_dir, name))
+    window.session.mark_kernels_ready()
     window.show_validation_digit(0 if sample is None else sample)
     window.resize_to(QSize(*size))
     window.show()

@@ -1,53 +1,57 @@
-"""The main window: draw on the left, see the framed digit and every label's answer on the right."""
+"""The main window: lays out the views and connects them to the session and the training
+controller, in one place.
+
+- :class:`~hebbviz.gui.session.Session`: the model, its lock and file, the data set;
+- :class:`~hebbviz.gui.training_controller.TrainingController`: the current training run;
+- passive views: :class:`~hebbviz.gui.central_view.CentralView` (canvas, framed digit, answer),
+  :class:`~hebbviz.gui.training_panel.TrainingPanel` (the Training dock),
+  :class:`~hebbviz.gui.weight_view.WeightView`, :class:`~hebbviz.gui.metrics_view.MetricsView`;
+- the menus and shortcuts: :mod:`hebbviz.gui.actions`.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections.abc import Callable
-from importlib import resources
+import time
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QPushButton,
-    QSizePolicy,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from hebbviz import kernels
-from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
-from hebbviz.data.sources import open_dataset
+from hebbviz.data.dataset import Dataset
 from hebbviz.errors import HebbvizError
-from hebbviz.gui import style
-from hebbviz.gui.canvas import DrawingCanvas, FramedView
-from hebbviz.gui.contributions import ContributionMaps
+from hebbviz.gui.actions import build_menus
+from hebbviz.gui.central_view import CentralView
+from hebbviz.gui.classroom import Classroom, export_png
 from hebbviz.gui.help import HelpDialog
-from hebbviz.gui.norm_bars import NormBars
-from hebbviz.gui.training_panel import install as install_training
-from hebbviz.modelfile import load_model, save_model
-from hebbviz.models import rule_class
-from hebbviz.models.base import NormClassifier
-
-DEFAULT_MODEL = "default-oja.npz"
-"""The model shipped in ``hebbviz.assets``, loaded when no other is given."""
+from hebbviz.gui.metrics_view import MetricsView
+from hebbviz.gui.preferences import Preferences
+from hebbviz.gui.session import Session
+from hebbviz.gui.training_controller import TrainingController
+from hebbviz.gui.training_panel import TrainingPanel
+from hebbviz.gui.weight_view import WeightView
+from hebbviz.gui.widgets import ElidedLabel
+from hebbviz.gui.worker import Progress
 
 REFRESH_MS = 10
 """While drawing, the answer is recomputed at most this often (the drawing itself is never held
 up). Short enough that the bars follow a stroke within 30 ms (95th percentile) even while itoh
 trains at full speed (``hebbviz bench --gui``)."""
+
+FRAME_MS = 100
+"""Progress, ETA and the answer to the drawing follow training this often (the heatmaps redraw
+on their own, faster, timer; drawing refreshes the answer at once)."""
+
+MODEL_INFO_S = 0.5
+"""While training, the status bar's model description follows at most this often (seconds)."""
 
 PREFERRED_SIZE = QSize(1800, 980)
 """The window's size on first start when the screen has room for it."""
@@ -58,19 +62,7 @@ FRAME_ALLOWANCE = QSize(16, 48)
 DOCK_SHARE = 0.22
 """The share of the window's width a dock (Training) gets when the window is sized."""
 
-ANSWER_MIN_SIZE = QSize(380, 470)
-"""The "Answer" tab is never smaller (pixels): ten bars with their values and ten maps stay
-readable (its wrapped texts need more height than Qt's minimum size hint counts)."""
-
-MIN_STATUS_WIDTH = 60
-"""Status bar texts shrink (with an ellipsis) down to this width rather than widen the window."""
-
 MODEL_FILTER = "hebbviz models (*.npz);;All files (*)"
-
-
-def default_model_path() -> Path:
-    """Where the shipped default model is (it may be missing in a development checkout)."""
-    return Path(str(resources.files("hebbviz.assets") / DEFAULT_MODEL))
 
 
 def short_source(dataset: Dataset) -> str:
@@ -88,166 +80,71 @@ def short_source(dataset: Dataset) -> str:
     return f"{head} (torchvision)" if found else dataset.source
 
 
-class _Relay(QObject):
-    """Carries a background job's outcome to the GUI thread (queued signal delivery)."""
-
-    done = Signal(object)
-    failed = Signal(object)
-
-
-def run_in_background(
-    parent: QObject,
-    job: Callable[[], Any],
-    on_done: Callable[[Any], None],
-    on_failed: Callable[[BaseException], None],
-    name: str,
-) -> threading.Thread:
-    """Run ``job()`` in a daemon thread; its result or exception is handed to ``on_done`` or
-    ``on_failed`` on the GUI thread. The thread touches no widget."""
-    relay = _Relay(parent)
-    relay.done.connect(on_done)
-    relay.failed.connect(on_failed)
-    relay.done.connect(relay.deleteLater)
-    relay.failed.connect(relay.deleteLater)
-
-    def work() -> None:
-        try:
-            result = job()
-        except Exception as error:  # handed to the GUI thread, which reports it
-            outcome, value = relay.failed, error
-        else:
-            outcome, value = relay.done, result
-        with contextlib.suppress(RuntimeError):  # the window closed meanwhile: nobody to tell
-            outcome.emit(value)
-
-    thread = threading.Thread(target=work, name=f"hebbviz-{name}", daemon=True)
-    thread.start()
-    return thread
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.15)
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that may be narrower than its text: it shows as much as fits, with an
-    ellipsis (``mode`` says where), and the whole text in its tooltip."""
-
-    def __init__(self, text: str = "", mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight):
-        super().__init__()
-        self._mode = mode
-        self._full = ""
-        self.setMinimumWidth(MIN_STATUS_WIDTH)
-        self.setText(text)
-
-    def full_text(self) -> str:
-        return self._full
-
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(
-            self.fontMetrics().horizontalAdvance(self._full) + 8, super().sizeHint().height()
-        )
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(MIN_STATUS_WIDTH, super().minimumSizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        super().setText(self.fontMetrics().elidedText(self._full, self._mode, self.width()))
-
-
-def _caption(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {style.MUTED_TEXT};")
-    return label
-
-
 class MainWindow(QMainWindow):
-    """Draw a digit, see the 28x28 image the networks get, and every label's answer norm.
+    """Draw a digit, see the 28x28 image the networks get, every label's answer, and train.
+
+    Parameters
+    ----------
+    remember : bool
+        Read and write the user's settings (geometry, recent models, last data folder). Off for
+        screenshots and benchmarks, which must not depend on who runs them.
 
     Attributes
     ----------
-    canvas : DrawingCanvas
-    model : NormClassifier
-        The current model; read its arrays only inside ``with model_lock:``.
-    model_lock : threading.Lock
-    metadata : dict
-        The current model file's metadata (empty for an untrained model).
-    model_path : Path or None
-        The file the current model came from.
-    dataset : Dataset or None
-        The current data set (loaded in the background).
-    tabs : QTabWidget
-        "Answer" (norm bars and contribution maps); more views are added as tabs.
-
-    Signals
-    -------
-    modelChanged()
-    datasetChanged()
-    kernelsReady()
+    session : Session
+    training : TrainingController
+    training_panel, weight_view, metrics_view, central : the views
+    canvas, bars, contributions, tabs : parts of the central view, for short
+    menu_actions : dict of QAction, by the names of :data:`hebbviz.gui.actions.COMMANDS`
     """
 
-    modelChanged = Signal()
-    datasetChanged = Signal()
-    kernelsReady = Signal()
-
     def __init__(self, remember: bool = True, parent: QWidget | None = None) -> None:
-        """
-        Parameters
-        ----------
-        remember : bool
-            Read and write the user's settings (geometry, recent models, last data folder).
-            Off for screenshots, which must not depend on who takes them.
-        """
         super().__init__(parent)
-        self.remember = remember
-        self.model_lock = threading.Lock()
-        self.model: NormClassifier = rule_class("oja")()
-        self.metadata: dict[str, Any] = {}
-        self.model_path: Path | None = None
-        self.dataset: Dataset | None = None
-        self.kernels_ready = False
+        self.preferences = Preferences(remember)
+        self.session = Session(self.preferences, self)
+        self.training = TrainingController(self.session, self)
         self._help: HelpDialog | None = None
-
+        self._model_info_shown = 0.0
+        self._info_seen = 0
+        """Images learned when the running model was last described (0: not since its start)."""
         self.setWindowTitle("Draw a digit")
-        self._build_views()
-        self._build_actions()
-        self._build_menus()
+
+        self.central = CentralView(self.session.classes())
+        self.canvas, self.framed_view = self.central.canvas, self.central.framed_view
+        self.bars, self.contributions = self.central.bars, self.central.contributions
+        self.tabs = self.central.tabs
+        self.setCentralWidget(self.central)
+        self.weight_view = WeightView()
+        self.metrics_view = MetricsView()
+        self.tabs.addTab(self.weight_view, "Weights")
+        self.tabs.addTab(self.metrics_view, "Metrics")
+        self.training_panel = TrainingPanel()
+        self.dock = QDockWidget("Training", self)
+        self.dock.setObjectName("training-dock")
+        self.dock.setWidget(self.training_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.classroom = Classroom(self)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        extras = {"recent": self.recent_menu, "dock": self.dock.toggleViewAction()}
+        self.menu_actions = build_menus(self, self._slots(), extras)
+        self.teach_actions = self._teach_actions()
         self._build_status()
-        self.training = install_training(self)  # Training dock, Weights/Metrics tabs, menus
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh_answer)
-        self.canvas.drawingChanged.connect(self._schedule_refresh)
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setInterval(FRAME_MS)
+        self._frame_timer.timeout.connect(self._on_frame)
+        self._frame_timer.start()
+        self._connect()
 
         self.fit_to_screen()
-        if self.remember:  # the size, place and dock layout of the last run
-            settings = style.settings()
-            geometry = settings.value(style.KEY_GEOMETRY)
-            if isinstance(geometry, QByteArray):
-                self.restoreGeometry(geometry)
-            state = settings.value(style.KEY_WINDOW_STATE)
-            if isinstance(state, QByteArray):
-                self.restoreState(state)
-        self.show_model_info()
-        self.refresh_answer()
+        self.preferences.restore_window(self)
+        self._on_model_changed()
+        self._on_dataset_changed()
 
     # ------------------------------------------------------------------ layout
 
@@ -271,169 +168,6 @@ class MainWindow(QMainWindow):
         widths = [max(d.minimumSizeHint().width(), int(DOCK_SHARE * size.width())) for d in docks]
         self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
-    def _build_views(self) -> None:
-        self.canvas = DrawingCanvas()
-        self.framed_view = FramedView()
-        classes = self.classes()
-        self.bars = NormBars(classes)
-        self.contributions = ContributionMaps(classes)
-
-        self.clear_button = QPushButton("Clear (Esc)")
-        self.clear_button.setToolTip("Wipe the canvas (Esc or Delete)")
-        self.clear_button.clicked.connect(self.canvas.clear)
-        self.undo_button = QPushButton("Undo stroke (Ctrl+Z)")
-        self.undo_button.setToolTip("Take back the last stroke (Ctrl+Z)")
-        self.undo_button.clicked.connect(self.canvas.undo)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.clear_button)
-        buttons.addWidget(self.undo_button)
-        buttons.addStretch(1)
-
-        draw = QWidget()
-        draw_layout = QVBoxLayout(draw)
-        draw_layout.addWidget(_heading("1  Draw a digit"))
-        draw_layout.addWidget(self.canvas)
-        draw_layout.addLayout(buttons)
-        draw_layout.addSpacing(12)
-        draw_layout.addWidget(
-            _caption(
-                "<b>How it works.</b> Ten small networks, one per label, each learned only from "
-                "images of its own label with a Hebbian rule: no backpropagation, nothing "
-                "optimised. Every network answers your drawing; the label whose answer is "
-                "longest wins. Press F1 for more."
-            )
-        )
-        draw_layout.addStretch(1)
-
-        seen = QWidget()
-        seen_layout = QVBoxLayout(seen)
-        seen_layout.addWidget(_heading("2  What the networks see"))
-        seen_layout.addWidget(self.framed_view)
-        seen_layout.addWidget(
-            _caption(
-                "Your drawing framed like MNIST: cropped, scaled into the dashed 20×20 box, "
-                "centred by its centre of mass, 28×28 pixels."
-            )
-        )
-        seen_layout.addStretch(1)
-        seen.setMinimumWidth(150)
-        seen.setMaximumWidth(240)
-        seen.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-
-        answer = QWidget()
-        answer_layout = QVBoxLayout(answer)
-        header = QHBoxLayout()
-        header.addWidget(_heading("3  Every network answers; the longest wins"), 1)
-        help_button = QPushButton("What am I looking at?")
-        help_button.setToolTip("How norm-based cognition works (F1)")
-        help_button.clicked.connect(self.show_help)
-        header.addWidget(help_button)
-        answer_layout.addLayout(header)
-        answer_layout.addWidget(self.bars, 5)
-        answer_layout.addWidget(self.contributions, 6)
-        answer.setMinimumSize(ANSWER_MIN_SIZE)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(answer, "Answer")
-
-        left = QWidget()
-        left_layout = QHBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(draw, 1)
-        left_layout.addWidget(seen)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([700, 560])
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
-
-    def _action(
-        self, text: str, slot: Callable[[], object], shortcuts: list[QKeySequence], tip: str
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts(shortcuts)
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden
-        return action
-
-    def _build_actions(self) -> None:
-        key = QKeySequence
-        self.open_action = self._action(
-            "&Open model...", self.choose_model, [key(key.StandardKey.Open)], "Open a model file"
-        )
-        self.save_action = self._action(
-            "&Save model as...",
-            self.choose_save_path,
-            [key(key.StandardKey.Save), key(key.StandardKey.SaveAs)],
-            "Save the current model to a file",
-        )
-        self.default_action = self._action(
-            "Load &default model",
-            self.load_default_model,
-            [],
-            "Load the model shipped with hebbviz",
-        )
-        self.data_action = self._action(
-            "Open &data folder...",
-            self.choose_data_dir,
-            [],
-            "Use a folder of MNIST-format IDX files as the data set",
-        )
-        self.quit_action = self._action("&Quit", self.close, [key("Ctrl+Q")], "Close hebbviz")
-        self.undo_action = self._action(
-            "&Undo stroke",
-            self.canvas.undo,
-            [key(key.StandardKey.Undo)],
-            "Take back the last stroke",
-        )
-        self.clear_action = self._action(
-            "&Clear canvas",
-            self.canvas.clear,
-            [key(Qt.Key.Key_Escape), key(Qt.Key.Key_Delete)],
-            "Wipe the canvas",
-        )
-        self.contributions_action = self._action(
-            "Show &contribution maps",
-            lambda: self.contributions.setVisible(self.contributions_action.isChecked()),
-            [key("Ctrl+M")],
-            "Show or hide the per-pixel contribution maps",
-        )
-        self.contributions_action.setCheckable(True)
-        self.contributions_action.setChecked(True)
-        self.help_action = self._action(
-            "&What am I looking at?",
-            self.show_help,
-            [key("F1")],
-            "How norm-based cognition works",
-        )
-        self.about_action = self._action("&About hebbviz", self.show_about, [], "About hebbviz")
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("&File")
-        self.file_menu.addAction(self.data_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit_action)
-        self.model_menu = bar.addMenu("&Model")
-        self.model_menu.addAction(self.open_action)
-        self.recent_menu = self.model_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.model_menu.addAction(self.save_action)
-        self.model_menu.addSeparator()
-        self.model_menu.addAction(self.default_action)
-        self.edit_menu = bar.addMenu("&Edit")
-        self.edit_menu.addAction(self.undo_action)
-        self.edit_menu.addAction(self.clear_action)
-        self.view_menu = bar.addMenu("&View")
-        self.view_menu.addAction(self.contributions_action)
-        self.help_menu = bar.addMenu("&Help")
-        self.help_menu.addAction(self.help_action)
-        self.help_menu.addAction(self.about_action)
-
     def _build_status(self) -> None:
         self.model_label = ElidedLabel()
         self.data_label = ElidedLabel("data: none yet", Qt.TextElideMode.ElideMiddle)
@@ -447,16 +181,94 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.data_label)
         status.addPermanentWidget(self.kernel_label)
 
-    # ------------------------------------------------------------------ the answer
+    def _teach_actions(self) -> list[QAction]:
+        """Keys 0-9 teach the drawing, while teach mode is on."""
+        actions = []
+        for label in range(10):
+            action = QAction(f"Teach {label}", self)
+            action.setShortcut(QKeySequence(str(label)))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setEnabled(False)
+            action.triggered.connect(lambda _=False, n=label: self.teach(n))
+            self.addAction(action)
+            actions.append(action)
+        return actions
 
-    def classes(self) -> tuple[str, ...]:
-        """The current model's class names: from its file, else the data set's, else digits."""
-        n = self.model.n_labels
-        candidates = (self.metadata.get("classes"), self.dataset and self.dataset.classes)
-        for names in candidates:
-            if isinstance(names, list | tuple) and len(names) == n:
-                return tuple(str(name) for name in names)
-        return DIGIT_CLASSES if n == len(DIGIT_CLASSES) else tuple(str(i) for i in range(n))
+    # ------------------------------------------------------------------ wiring
+
+    def _slots(self) -> dict[str, object]:
+        training, panel = self.training, self.training_panel
+        return {
+            "data": self.choose_data_dir,
+            "quit": self.close,
+            "open": self.choose_model,
+            "save": self.choose_save_path,
+            "default": self.session.load_default_model,
+            "undo": self.canvas.undo,
+            "clear": self.canvas.clear,
+            "contributions": self.contributions.setVisible,
+            "classroom": self.classroom.set_active,
+            "export": lambda: export_png(
+                self,
+                self.tabs.currentWidget(),
+                f"{self.tabs.tabText(self.tabs.currentIndex())}.png",
+            ),
+            "start": lambda: training.start(panel.settings()),
+            "pause": lambda: panel.pause(not panel.pause_button.isChecked()),
+            "step": lambda: training.step(panel.settings()),
+            "reset": lambda: training.reset(panel.settings()),
+            "evaluate": training.evaluate,
+            "help": self.show_help,
+            "about": self.show_about,
+        }
+
+    def _connect(self) -> None:
+        session, training, panel = self.session, self.training, self.training_panel
+        self.canvas.drawingChanged.connect(self._schedule_refresh)
+        self.central.helpRequested.connect(self.show_help)
+        self.metrics_view.digitChosen.connect(self.canvas.show_digit)
+
+        session.modelChanged.connect(self._on_model_changed)
+        session.modelLearned.connect(self._on_model_learned)
+        session.datasetChanged.connect(self._on_dataset_changed)
+        session.datasetLoading.connect(lambda: self.data_label.setText("data: loading..."))
+        session.datasetFailed.connect(self._on_dataset_failed)
+        session.kernelsReady.connect(self._on_kernels_ready)
+        session.kernelsFailed.connect(self._on_kernels_failed)
+        session.notice.connect(self.statusBar().showMessage)
+
+        panel.startRequested.connect(lambda: training.start(panel.settings()))
+        panel.stepRequested.connect(lambda: training.step(panel.settings()))
+        panel.resetRequested.connect(lambda: training.reset(panel.settings()))
+        panel.pauseRequested.connect(training.pause)
+        panel.rateChanged.connect(training.set_rate)
+        panel.dataFolderChosen.connect(lambda folder: session.load_dataset(data_dir=folder))
+        panel.dataSourceChosen.connect(lambda name: session.load_dataset(name=name))
+        panel.teach_box.teachRequested.connect(self.teach)
+        panel.teach_box.enabledChanged.connect(
+            lambda on: [action.setEnabled(on) for action in self.teach_actions]
+        )
+
+        training.started.connect(panel.show_started)
+        training.started.connect(self._on_run_started)
+        training.runningChanged.connect(panel.set_running)
+        training.pausedChanged.connect(panel.set_paused)
+        training.pausedChanged.connect(lambda _: self.show_model_info())
+        training.status.connect(panel.show_status)
+        training.status.connect(
+            lambda text, error: error and self.statusBar().showMessage(text, 10_000)
+        )
+        training.stepped.connect(lambda step: panel.show_step(step, self.session.classes()))
+        training.curveCleared.connect(panel.show_cleared)
+        training.curveCleared.connect(self.metrics_view.curve.clear_points)
+        training.curvePoint.connect(panel.curve.add_point)
+        training.curvePoint.connect(self.metrics_view.curve.add_point)
+        training.ended.connect(self._on_run_ended)
+        training.evaluating.connect(self.metrics_view.show_evaluating)
+        training.evaluated.connect(self.metrics_view.show_evaluation)
+        training.evaluationFailed.connect(self.metrics_view.show_failure)
+
+    # ------------------------------------------------------------------ the answer
 
     def _schedule_refresh(self) -> None:
         if not self._refresh_timer.isActive():
@@ -475,9 +287,7 @@ class MainWindow(QMainWindow):
             self.bars.set_norms(None)
             self.contributions.set_contributions(None)
             return
-        with self.model_lock:
-            norms = self.model.label_norms(image[None])[0]
-            maps = self.model.contributions(image)
+        norms, maps = self.session.answer(image)
         self.bars.set_norms(norms)
         self.contributions.set_contributions(maps, self.bars.winner_index())
 
@@ -486,246 +296,161 @@ class MainWindow(QMainWindow):
         winner = self.bars.winner_index()
         return None if winner is None else self.bars.classes[winner]
 
-    # ------------------------------------------------------------------ models
+    def teach(self, label: int) -> bool:
+        """Teach the drawing to ``label``'s network (teach mode); whether it learned."""
+        lesson = self.session.teach(self.canvas.framed_image(), label)
+        self.training_panel.teach_box.show_result(lesson.message)
+        return lesson.learned
 
-    def set_model(
-        self, model: NormClassifier, metadata: dict[str, Any] | None, path: Path | None = None
-    ) -> None:
-        """Make ``model`` the current one and show its answer to the drawing."""
-        with self.model_lock:
-            self.model = model
-        self.metadata = dict(metadata or {})
-        self.model_path = path
-        self._apply_classes()
-        deskewed = bool(model.params().get("deskew"))
-        self.contributions.show_unavailable(not self._has_contributions(), deskewed)
-        self.show_model_info()
+    def export_view(self) -> None:
+        """Ask where to save the current tab as a PNG, and save it."""
+        name = self.tabs.tabText(self.tabs.currentIndex())
+        export_png(self, self.tabs.currentWidget(), f"{name}.png")
+
+    def show_validation_digit(self, index: int) -> None:
+        """Put digit ``index`` of the validation split on the canvas (``HebbvizError`` if there
+        is none such)."""
+        self.canvas.show_digit(self.session.validation_digit(index))
         self.refresh_answer()
-        self.modelChanged.emit()
 
-    def _has_contributions(self) -> bool:
-        """Whether the model's rule has a per-pixel reading (``contributions`` is overridden)."""
-        return type(self.model).contributions is not NormClassifier.contributions
+    # ------------------------------------------------------------------ state shown
+
+    def show_model_info(self) -> None:
+        """Describe the current model (and what a run is doing with it) in the status bar."""
+        text = self.session.describe(self.training.activity(), self.training.val_accuracy)
+        self.model_label.setText(text)
+        source = self.session.metadata.get("data_source")
+        path = self.session.path or "not saved to a file"
+        self.model_label.setToolTip(f"{text}\n{path}\ntrained on: {source or 'nothing'}")
 
     def _apply_classes(self) -> None:
-        classes = self.classes()
+        classes = self.session.classes()
         if classes != self.bars.classes:
             self.bars.set_classes(classes)
             self.contributions.set_classes(classes)
+        self.weight_view.set_source(self.session.model, self.session.lock, classes)
 
-    def show_model_info(
-        self, activity: str | None = None, val_accuracy: float | None = None
-    ) -> None:
-        """Describe the current model in the status bar: where it is from (or ``activity``, what
-        a training run is doing with it), its rule and hyperparameters, how many images it has
-        learned, and its validation accuracy (``val_accuracy``, else the one its file records).
-        """
-        with self.model_lock:  # a training run may be updating the model
-            seen = int(np.sum(self.model.seen))
-            rule, params = self.model.rule, self.model.params()
-        if activity:
-            name = activity
-        elif self.model_path:
-            name = self.model_path.name
-        else:
-            name = "trained here, not saved (Ctrl+S saves it)" if seen else "untrained model"
-        settings = ", ".join(
-            f"{k}={v}" for k, v in params.items() if k != "n_labels" and v is not None
+    def _on_model_changed(self) -> None:
+        model = self.session.model
+        self._apply_classes()
+        deskewed = bool(model.params().get("deskew"))
+        self.contributions.show_unavailable(not type(model).has_contributions, deskewed)
+        if not self.training.running:  # a model opened or reset: nothing of a run before
+            self.training_panel.show_rule(model.rule)
+            self.training_panel.show_cleared()
+            self.training_panel.step_view.clear()
+        self.show_model_info()
+        self.refresh_answer()
+
+    def _on_model_learned(self) -> None:
+        self.weight_view.mark_dirty()
+        self.training_panel.show_drawings_count(self.session.store)
+        self.show_model_info()
+        self.refresh_answer()
+
+    def _on_run_started(self) -> None:
+        self._info_seen = 0
+        self.weight_view.set_feed(self.training.worker)
+
+    def _on_run_ended(self, progress: Progress) -> None:
+        self.training_panel.show_progress(progress)
+        self.weight_view.set_feed(None)
+        self.weight_view.mark_dirty()
+        self.show_model_info()
+        self.refresh_answer()
+
+    def _on_frame(self) -> None:
+        """Show the run's newest progress (at most 10 times a second)."""
+        progress = self.training.progress
+        if progress is None:
+            return
+        self.training_panel.show_progress(progress)
+        if progress.seen:
+            self.refresh_answer()  # the answer to the drawing, as the model learns
+        first = progress.seen and not self._info_seen  # the first images of a run: say so now
+        if first or time.monotonic() - self._model_info_shown >= MODEL_INFO_S:
+            self._info_seen = progress.seen
+            self._model_info_shown = time.monotonic()
+            self.show_model_info()
+
+    def _on_dataset_changed(self) -> None:
+        dataset = self.session.dataset
+        self.training_panel.show_dataset(dataset)
+        self.training_panel.show_drawings_count(self.session.store)
+        if dataset is None:
+            return
+        self.data_label.setText(f"data: {short_source(dataset)}")
+        self.data_label.setToolTip(
+            f"{dataset.source}\n{len(dataset.train):,} training and {len(dataset.val):,} "
+            "validation images"
         )
-        parts = [f"Model: {name}", f"{rule} ({settings})", f"{seen:,} images learned"]
-        recorded = self.metadata.get("val_accuracy")
-        accuracy = val_accuracy if val_accuracy is not None else recorded
-        if isinstance(accuracy, int | float):
-            parts.append(f"validation accuracy {100 * accuracy:.1f}%")
-        if seen == 0 and not activity:
-            parts.append("open a trained model with Ctrl+O")
-        self.model_label.setText(" · ".join(parts))
-        source = self.metadata.get("data_source")
-        self.model_label.setToolTip(
-            f"{self.model_label.full_text()}\n{self.model_path or 'not saved to a file'}\n"
-            f"trained on: {source or 'nothing'}"
-        )
+        self.metrics_view.set_classes(dataset.classes)
+        self._apply_classes()
+        self.refresh_answer()
+
+    def _on_dataset_failed(self, message: str) -> None:
+        self.data_label.setText("data: none")
+        QMessageBox.warning(self, "Cannot open data", message)
+
+    def _on_kernels_ready(self) -> None:
+        self.kernel_label.setText("Kernels ready")
+
+    def _on_kernels_failed(self, message: str) -> None:
+        self.kernel_label.setText("Kernels failed to compile")
+        self.kernel_label.setToolTip(message)
+
+    # ------------------------------------------------------------------ files (with dialogs)
 
     def open_model(self, path: str | Path) -> bool:
         """Load a model file; a bad file gets a message box (its one-line reason) and changes
         nothing. Returns whether it loaded."""
-        path = Path(path)
         try:
-            model, metadata = load_model(path)
+            self.session.open_model(path)
         except HebbvizError as error:
             QMessageBox.warning(self, "Cannot open model", str(error))
             return False
-        self.set_model(model, metadata, path)
-        self.remember_model(path)
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
-    def load_default_model(self) -> bool:
-        """Load the shipped default model; without it, keep an untrained one and say so."""
-        path = default_model_path()
-        try:
-            model, metadata = load_model(path)
-        except HebbvizError as error:
-            self.set_model(rule_class("oja")(), None)
-            self.statusBar().showMessage(
-                f"No default model ({error}): the networks are untrained. Open a model (Ctrl+O).",
-            )
-            return False
-        self.set_model(model, metadata, path)
-        return True
-
-    def load_startup_model(self) -> None:
-        """The last model used (when remembered and still loadable), else the default one."""
-        last = style.settings().value(style.KEY_LAST_MODEL) if self.remember else None
-        if last and Path(str(last)).is_file():
-            try:
-                model, metadata = load_model(str(last))
-            except HebbvizError as error:
-                self.statusBar().showMessage(f"Last model not loaded: {error}", 8000)
-            else:
-                self.set_model(model, metadata, Path(str(last)))
-                return
-        self.load_default_model()
-
     def choose_model(self) -> None:
         """Ask for a model file and open it."""
-        start = str(self.model_path.parent) if self.model_path else ""
+        start = str(self.session.path.parent) if self.session.path else ""
         path, _ = QFileDialog.getOpenFileName(self, "Open model", start, MODEL_FILTER)
         if path:
             self.open_model(path)
 
     def save_model_to(self, path: str | Path) -> bool:
-        """Save the current model (a consistent copy) with its metadata; errors get a message."""
-        path = Path(path)
-        with self.model_lock:
-            snapshot = self.model.copy()
+        """Save the current model; errors get a message box. Returns whether it saved."""
         try:
-            self.metadata = save_model(path, snapshot, self.metadata)
+            self.session.save_model(path)
         except HebbvizError as error:
             QMessageBox.warning(self, "Cannot save model", str(error))
             return False
-        self.model_path = path
-        self.remember_model(path)
         self.show_model_info()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
     def choose_save_path(self) -> None:
         """Ask where to save the current model, then save it."""
-        start = str(self.model_path) if self.model_path else "model.npz"
+        start = str(self.session.path) if self.session.path else "model.npz"
         path, _ = QFileDialog.getSaveFileName(self, "Save model", start, MODEL_FILTER)
         if path:
-            if not Path(path).suffix:
-                path += ".npz"
-            self.save_model_to(path)
-
-    def recent_models(self) -> list[str]:
-        """Recently opened or saved model files, newest first."""
-        value = style.settings().value(style.KEY_RECENT_MODELS, [])
-        return [str(v) for v in ([value] if isinstance(value, str) else value or [])]
-
-    def remember_model(self, path: Path) -> None:
-        """Make ``path`` the last model used and the newest of the recent ones (if remembering)."""
-        if not self.remember or path == default_model_path():
-            return
-        full = str(path.resolve())
-        recent = [full, *(p for p in self.recent_models() if p != full)]
-        settings = style.settings()
-        settings.setValue(style.KEY_LAST_MODEL, full)
-        settings.setValue(style.KEY_RECENT_MODELS, recent[: style.MAX_RECENT])
+            self.save_model_to(path if Path(path).suffix else path + ".npz")
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        recent = self.recent_models()
+        recent = self.preferences.recent_models()
         for number, path in enumerate(recent, start=1):
             action = self.recent_menu.addAction(f"&{number} {path}")
             action.triggered.connect(lambda checked=False, p=path: self.open_model(p))
         if not recent:
             self.recent_menu.addAction("(none yet)").setEnabled(False)
 
-    # ------------------------------------------------------------------ data
-
-    def load_dataset(self, data_dir: str | Path | None = None, name: str | None = None) -> None:
-        """Open a data set in the background; ``datasetChanged`` follows (errors get a message).
-
-        With neither argument: the last data folder used (if remembered), else the default
-        source (see :func:`hebbviz.data.sources.open_dataset`).
-        """
-        if data_dir is None and name is None and self.remember:
-            last = style.settings().value(style.KEY_LAST_DATA_DIR)
-            data_dir = str(last) if last and Path(str(last)).is_dir() else None
-        self.data_label.setText("data: loading...")
-        run_in_background(
-            self,
-            lambda: open_dataset(data_dir, name),
-            lambda dataset: self.set_dataset(dataset, data_dir),
-            self._dataset_failed,
-            "load-data",
-        )
-
-    def set_dataset(self, dataset: Dataset, data_dir: str | Path | None = None) -> None:
-        """Make ``dataset`` the current one (remembering its folder, if it has one)."""
-        self.dataset = dataset
-        self.data_label.setText(f"data: {short_source(dataset)}")
-        self.data_label.setToolTip(
-            f"{dataset.source}\n{len(dataset.train):,} training and {len(dataset.val):,} "
-            "validation images"
-        )
-        if data_dir is not None and self.remember:
-            style.settings().setValue(style.KEY_LAST_DATA_DIR, str(Path(data_dir).resolve()))
-        self._apply_classes()
-        self.refresh_answer()
-        self.datasetChanged.emit()
-
-    def _dataset_failed(self, error: BaseException) -> None:
-        self.data_label.setText("data: none")
-        if isinstance(error, HebbvizError):
-            QMessageBox.warning(self, "Cannot open data", str(error))
-        else:
-            QMessageBox.critical(self, "Cannot open data", f"{type(error).__name__}: {error}")
-
     def choose_data_dir(self) -> None:
         """Ask for a folder of IDX files and use it as the data set."""
         path = QFileDialog.getExistingDirectory(self, "Open a folder of MNIST-format IDX files")
         if path:
-            self.load_dataset(path)
-
-    def show_validation_digit(self, index: int) -> None:
-        """Put digit ``index`` of the current data set's validation split on the canvas.
-
-        Raises
-        ------
-        HebbvizError
-            If there is no data set yet or the index is out of range.
-        """
-        if self.dataset is None:
-            raise HebbvizError("no data set loaded yet: cannot show a validation digit")
-        count = len(self.dataset.val)
-        if not 0 <= index < count:
-            raise HebbvizError(
-                f"--draw-sample {index}: the validation split has digits 0..{count - 1}"
-            )
-        self.canvas.show_digit(self.dataset.val.images[index])
-        self.refresh_answer()
-
-    # ------------------------------------------------------------------ kernels
-
-    def warm_up_kernels(self) -> None:
-        """Compile the Numba kernels in the background; the status bar shows progress."""
-        self.kernel_label.setText("Compiling kernels...")
-        run_in_background(
-            self, kernels.warm_up, self.mark_kernels_ready, self._kernels_failed, "warm-up"
-        )
-
-    def mark_kernels_ready(self, _: object = None) -> None:
-        """Show that the kernels are compiled (called when the warm-up is done)."""
-        self.kernels_ready = True
-        self.kernel_label.setText("Kernels ready")
-        self.kernelsReady.emit()
-
-    def _kernels_failed(self, error: BaseException) -> None:
-        self.kernel_label.setText("Kernels failed to compile")
-        self.kernel_label.setToolTip(f"{type(error).__name__}: {error}")
+            self.session.load_dataset(path)
 
     # ------------------------------------------------------------------ help and closing
 
@@ -750,10 +475,8 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        if self.remember:
-            settings = style.settings()
-            settings.setValue(style.KEY_GEOMETRY, self.saveGeometry())
-            settings.setValue(style.KEY_WINDOW_STATE, self.saveState())
+        self.training.shutdown()
+        self.preferences.save_window(self)
         if self._help is not None:
             self._help.close()
         super().closeEvent(event)

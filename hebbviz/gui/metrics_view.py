@@ -3,17 +3,17 @@
 Validation accuracy against images seen (with the source paper's ~75% as a reference line), the
 confusion matrix, per-label accuracy, the response matrix (mean norm of each label's network on
 each true label: every network should answer most to its own digit) and a gallery of misclassified
-validation digits; a click puts one on the canvas. The full evaluation runs on a copy of the
-model in a thread of its own.
+validation digits; a click puts one on the canvas. A passive view: the training controller scores
+a copy of the model in the background and hands the result to :meth:`MetricsView.show_evaluation`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, QThread, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from hebbviz.data.dataset import Split
-from hebbviz.evaluation import Evaluation, label_norms, score
+from hebbviz.evaluation import Evaluation
 from hebbviz.gui.weight_view import Heatmap
-from hebbviz.models.base import NormClassifier, winning_labels
 
 PAPER_ACCURACY = 75.0
 """About what the source paper reports on MNIST (percent)."""
@@ -83,28 +82,6 @@ class AccuracyCurve(pg.PlotWidget):
         self.curve.setData([], [])
 
 
-class EvaluationThread(QThread):
-    """Scores a model (a copy the caller will not touch) on a split, off the GUI thread.
-
-    Signals ``evaluated(Evaluation, predicted)`` or ``errored(str)``.
-    """
-
-    evaluated = Signal(object, object)
-    errored = Signal(str)
-
-    def __init__(self, model: NormClassifier, split: Split, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = model
-        self.split = split
-
-    def run(self) -> None:
-        try:
-            norms = label_norms(self.model, self.split.images)
-            self.evaluated.emit(score(norms, self.split.labels), winning_labels(norms))
-        except Exception as error:  # noqa: BLE001 - becomes a message
-            self.errored.emit(f"evaluation failed: {type(error).__name__}: {error}")
-
-
 def digit_icon(image: np.ndarray, size: int = 56) -> QIcon:
     """A 28x28 uint8 digit (ink high) as a white-on-black icon."""
     data = np.ascontiguousarray(image, dtype=np.uint8)
@@ -115,21 +92,18 @@ def digit_icon(image: np.ndarray, size: int = 56) -> QIcon:
 class MetricsView(QWidget):
     """The validation metrics of the current model.
 
-    Parameters
-    ----------
-    show_digit : callable
-        Called with a misclassified 28x28 digit when its gallery button is clicked (the window
-        passes ``canvas.show_digit``).
+    Signals
+    -------
+    digitChosen(ndarray)
+        A misclassified 28x28 digit whose gallery button was clicked (a copy).
     """
 
-    def __init__(
-        self, show_digit: Callable[[np.ndarray], None], parent: QWidget | None = None
-    ) -> None:
+    digitChosen = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._show_digit = show_digit
         self.classes: tuple[str, ...] = tuple(str(d) for d in range(10))
         self.evaluation: Evaluation | None = None
-        self._thread: EvaluationThread | None = None
 
         self.curve = AccuracyCurve()
         self.summary = QLabel("Not evaluated yet: train a model or press Evaluate.")
@@ -198,31 +172,11 @@ class MetricsView(QWidget):
             heatmap.set_ticks(ticks, ticks)
         self.per_label.getAxis("bottom").setTicks([list(enumerate(self.classes)), []])
 
-    @property
-    def busy(self) -> bool:
-        return self._thread is not None
+    def show_evaluating(self, count: int) -> None:
+        self.summary.setText(f"Evaluating on {count} validation digits…")
 
-    def evaluate(self, model: NormClassifier, split: Split) -> None:
-        """Score ``model`` (a copy the caller hands over) on ``split`` in the background."""
-        if self._thread is not None:
-            self._thread.wait()
-        self.summary.setText(f"Evaluating on {len(split)} validation digits…")
-        thread = EvaluationThread(model, split, self)
-        thread.evaluated.connect(lambda ev, pred: self.show_evaluation(ev, split, pred))
-        thread.errored.connect(self.summary.setText)
-        thread.finished.connect(self._on_thread_finished)
-        self._thread = thread
-        thread.start()
-
-    def wait(self) -> None:
-        """Block until a running evaluation ends (closing the window)."""
-        if self._thread is not None:
-            self._thread.wait()
-
-    def _on_thread_finished(self) -> None:
-        if self._thread is not None and self._thread.isFinished():
-            self._thread.deleteLater()
-            self._thread = None
+    def show_failure(self, message: str) -> None:
+        self.summary.setText(message)
 
     def show_evaluation(self, evaluation: Evaluation, split: Split, predicted: np.ndarray) -> None:
         """Show a finished evaluation of ``split`` (``predicted`` is -1 where undecided)."""
@@ -259,7 +213,7 @@ class MetricsView(QWidget):
             button.setText(f"{true}→{answered}")
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setToolTip(f"a {true} read as {answered}; click to put it on the canvas")
-            button.clicked.connect(lambda _=False, im=image: self._show_digit(im.copy()))
+            button.clicked.connect(lambda _=False, im=image: self.digitChosen.emit(im.copy()))
             self.gallery_layout.addWidget(button, i // 12, i % 12)
 
     def _describe_confusion(self, row: int, column: int, value: float) -> str:

@@ -1,21 +1,12 @@
-"""Shared look and settings of the app: colours, colour maps, pyqtgraph setup, QSettings keys."""
+"""Shared look and settings of the app: colours, colour maps, pyqtgraph setup."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 
 ORGANIZATION = "hebbviz"
 APPLICATION = "hebbviz"
-
-# QSettings keys (one place, so both halves of the app agree on them)
-KEY_GEOMETRY = "window/geometry"
-KEY_WINDOW_STATE = "window/state"
-KEY_LAST_MODEL = "model/last"
-KEY_RECENT_MODELS = "model/recent"
-KEY_LAST_DATA_DIR = "data/last_dir"
-MAX_RECENT = 8
 
 # Colours
 INK = QColor(255, 255, 255)
@@ -24,11 +15,6 @@ ACCENT = QColor(232, 93, 4)  # the winner
 BAR = QColor(120, 144, 176)  # every other label
 MUTED_TEXT = "#5f6b7a"
 GRID = QColor(60, 64, 72)
-
-
-def settings() -> QSettings:
-    """The app's persistent settings (per user, remembered between runs)."""
-    return QSettings(ORGANIZATION, APPLICATION)
 
 
 def configure_pyqtgraph() -> None:

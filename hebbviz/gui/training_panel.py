@@ -1,76 +1,49 @@
 """The "Training" dock: choose data, rule and hyperparameters; start, pause, step, reset; watch.
 
-The panel owns the :class:`~hebbviz.gui.worker.TrainingWorker` of the current run, the "Weights"
-and "Metrics" views it feeds, and a small accuracy curve, so one glance shows heatmaps, progress
-and accuracy. Progress is shown from the worker's newest value on a 10 Hz timer.
+A passive view: it emits requests (start, pause, step, reset, a new speed, a data source) and
+shows the state it is given (the data set, whether a run is active, its progress and status).
+The run itself belongs to :class:`~hebbviz.gui.training_controller.TrainingController`.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import inspect
 import math
-import time
-from typing import Any
 
-import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QDoubleValidator, QKeySequence
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDockWidget,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QMenu,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSlider,
     QSpinBox,
-    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from hebbviz.data.dataset import Dataset, Split, balance
+from hebbviz.data.dataset import Dataset
 from hebbviz.data.drawings import DrawingStore
 from hebbviz.data.sources import TITLES, TORCHVISION_CLASSES, torchvision_root
-from hebbviz.gui.classroom import Classroom, export_png
-from hebbviz.gui.metrics_view import AccuracyCurve, MetricsView, digit_icon
+from hebbviz.gui.metrics_view import AccuracyCurve
 from hebbviz.gui.teach import TeachBox
-from hebbviz.gui.weight_view import Heatmap, WeightView, tile_mosaic
-from hebbviz.gui.worker import SLOW_MOTION_RATE, Progress, Step, TrainingWorker
+from hebbviz.gui.training_controller import RunSettings
+from hebbviz.gui.training_widgets import ParamsForm, StepView
+from hebbviz.gui.widgets import SettingsScroll
+from hebbviz.gui.worker import SLOW_MOTION_RATE, Progress, Step
 from hebbviz.models import RULES, rule_class
-from hebbviz.models.base import NormClassifier
-from hebbviz.training import Snapshot
 
 RATES: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, 3000, None)
 """Speed slider positions, images per second (None: full speed)."""
 
-HIDDEN_PARAMS = {"n_labels", "block"}
-"""Constructor parameters that are not hyperparameters a user should set."""
-
-CURVE_POINTS = 20
-"""About how many validation measurements a run makes for the accuracy curve."""
-
-MODEL_INFO_S = 0.5
-"""While training, the status bar's model description follows at most this often (seconds):
-it is read under the model lock and relays the status bar out, so not at every frame."""
-
 BUTTON_WIDTH = 56
 """Least width of the Start, Pause, Step and Reset buttons (pixels)."""
-
-FRAME_MS = 100
-"""Progress, ETA and the answer to the drawing follow training this often (the heatmaps redraw
-on their own, faster, timer; drawing refreshes the answer at once)."""
 
 
 def rate_text(rate: float | None) -> str:
@@ -86,154 +59,30 @@ def duration_text(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def validation_subset(model: NormClassifier, val: Split) -> Split:
-    """The validation digits the live curve is scored on: all of them, except for ``itoh``
-    whose forward pass is heavy (20 per label there, so measuring never stalls training)."""
-    return balance(val, 20) if model.rule == "itoh" else val
-
-
-class ParamsForm(QWidget):
-    """Fields for a rule's hyperparameters, made from its constructor's defaults."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.form = QFormLayout(self)
-        self.form.setContentsMargins(0, 0, 0, 0)
-        self.fields: dict[str, QWidget] = {}
-
-    def set_rule(self, rule: str) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.fields = {}
-        cls = rule_class(rule)
-        module = inspect.getmodule(cls)
-        for name, parameter in inspect.signature(cls).parameters.items():
-            default = parameter.default
-            if name in HIDDEN_PARAMS or default is inspect.Parameter.empty:
-                continue
-            field: QWidget
-            if isinstance(default, bool):
-                field = QCheckBox()
-                field.setChecked(default)
-            elif isinstance(default, int):
-                field = QSpinBox()
-                field.setRange(0, 100_000)
-                field.setValue(default)
-            elif isinstance(default, float) or default is None:
-                field = QLineEdit("" if default is None else f"{default:g}")
-                field.setPlaceholderText("none")
-                field.setValidator(QDoubleValidator(0.0, 1e6, 12))
-            else:
-                choices = getattr(module, f"{name.upper()}S", None)
-                field = QComboBox()
-                field.addItems([str(c) for c in choices] if choices else [str(default)])
-                field.setCurrentText(str(default))
-            self.fields[name] = field
-            self.form.addRow(name.replace("_", " "), field)
-
-    def values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name, field in self.fields.items():
-            if isinstance(field, QCheckBox):
-                values[name] = field.isChecked()
-            elif isinstance(field, QSpinBox):
-                values[name] = field.value()
-            elif isinstance(field, QLineEdit):
-                values[name] = float(field.text()) if field.text() else None
-            else:
-                values[name] = field.currentText()
-        return values
-
-
-class StepView(QWidget):
-    """The last image learned on its own, its label, and the change it made to its network."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.digit = QLabel()
-        self.digit.setFixedSize(64, 64)
-        self.caption = QLabel("Slow motion or Step shows each image and its effect here.")
-        self.caption.setWordWrap(True)
-        self.change = Heatmap(lambda r, c, v: f"change {v:+.3g}")
-        self.change.setMinimumHeight(90)
-        self.change.plot.hideAxis("left")
-        left = QVBoxLayout()
-        left.addWidget(self.digit)
-        left.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(left)
-        right = QVBoxLayout()
-        right.addWidget(self.caption)
-        right.addWidget(self.change, 1)
-        layout.addLayout(right, 1)
-
-    def show_step(self, step: Step, classes: tuple[str, ...]) -> None:
-        self.digit.setPixmap(digit_icon(step.image, 64).pixmap(64, 64))
-        change = step.change
-        if change.ndim == 3:
-            change = tile_mosaic(change, per_line=min(len(change), 8))
-        self.caption.setText(
-            f"Learned one {classes[step.label]}: change of network {classes[step.label]} "
-            f"(largest {np.nanmax(np.abs(change)):.2g})"
-        )
-        self.change.set_image(change)
-
-
-class SettingsScroll(QScrollArea):
-    """Scrolls ``content`` vertically when space is short; asks for all of its height."""
-
-    def __init__(self, content: QWidget) -> None:
-        super().__init__()
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.setWidget(content)
-        content.installEventFilter(self)
-        self._bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # the content's height changed: ask the dock again
-        return super().eventFilter(watched, event)
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override; QScrollArea's is cached and capped)
-        hint = self.widget().sizeHint()
-        return QSize(hint.width() + self._bar, hint.height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        least = self.widget().minimumSizeHint().width() + self._bar
-        return QSize(least, super().minimumSizeHint().height())
-
-
 class TrainingPanel(QWidget):
-    """Everything to train a model live in ``window`` (a :class:`MainWindow`).
+    """The Training dock's controls and read-outs.
 
-    Attributes
-    ----------
-    worker : TrainingWorker or None
-        The current run's worker (None when no run is active).
-    weight_view, metrics_view : WeightView, MetricsView
-        The "Weights" and "Metrics" tabs this panel feeds.
+    Signals
+    -------
+    startRequested(), stepRequested(), resetRequested()
+    pauseRequested(bool)
+    rateChanged(object)
+        Images per second (None: full speed).
+    dataFolderChosen(str), dataSourceChosen(str)
+        A folder of IDX files, or a named source (see :func:`hebbviz.data.sources.open_dataset`).
     """
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.main_window = window
-        self.store = DrawingStore()  # the user's own drawings (teach mode adds to them)
-        self.worker: TrainingWorker | None = None
-        self._progress: Progress | None = None
-        self._last_snapshot: Snapshot | None = None
-        self._val: Split | None = None
-        self._val_is_whole = False
-        self._model_info_shown = 0.0
-        self._val_accuracy: float | None = None
-        """The current model's accuracy on the whole validation split, when last measured (and
-        not changed since)."""
-        self.weight_view = WeightView()
-        self.metrics_view = MetricsView(window.canvas.show_digit)
+    startRequested = Signal()
+    stepRequested = Signal()
+    resetRequested = Signal()
+    pauseRequested = Signal(bool)
+    rateChanged = Signal(object)
+    dataFolderChosen = Signal(str)
+    dataSourceChosen = Signal(str)
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dataset: Dataset | None = None
         # data
         self.data_label = QLabel()
         self.data_label.setWordWrap(True)
@@ -281,10 +130,10 @@ class TrainingPanel(QWidget):
         self.step_button.setToolTip("Learn exactly one more image and show its effect")
         self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("Stop and start over from an untrained model")
-        self.start_button.clicked.connect(self.start)
+        self.start_button.clicked.connect(self.startRequested)
         self.pause_button.toggled.connect(self._on_pause_toggled)
-        self.step_button.clicked.connect(self.step)
-        self.reset_button.clicked.connect(self.reset)
+        self.step_button.clicked.connect(self.stepRequested)
+        self.reset_button.clicked.connect(self.resetRequested)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.step_button, self.reset_button):
             button.setMinimumWidth(BUTTON_WIDTH)  # not the style's wide default: a narrow dock
@@ -312,8 +161,7 @@ class TrainingPanel(QWidget):
         self.curve = AccuracyCurve()
         self.curve.setMinimumHeight(150)
         self.step_view = StepView()
-        self.teach_box = TeachBox(window, self.store)
-        self.teach_box.taught.connect(self._on_taught)
+        self.teach_box = TeachBox()
 
         # the settings scroll when the dock is short; the controls, progress and curve below
         # them stay in view
@@ -344,138 +192,88 @@ class TrainingPanel(QWidget):
         self.extras.setMinimumHeight(self.extras.minimumSizeHint().height())
         layout.addWidget(self.extras, 1)
 
-        self.frame_timer = QTimer(self)
-        self.frame_timer.setInterval(FRAME_MS)
-        self.frame_timer.timeout.connect(self._on_frame)
-        self.frame_timer.start()
-
-        window.modelChanged.connect(self._on_model_changed)
-        window.datasetChanged.connect(self._on_dataset_changed)
-        window.installEventFilter(self)
         self._fill_data_choices()
-        self.rule_choice.setCurrentText(window.model.rule if window.model is not None else "oja")
         self._on_rule_chosen(self.rule_choice.currentText())
-        self._on_model_changed()
-        self._on_dataset_changed()
-        self._update_buttons()
+        self.set_running(False)
 
-    # -- public actions -------------------------------------------------------------------------
+    # -- what the panel asks for ------------------------------------------------------------
 
-    @property
-    def running(self) -> bool:
-        return self.worker is not None
-
-    def start(self, paused: bool = False) -> None:
-        """Train a new model with the panel's settings on the window's data set."""
-        dataset: Dataset | None = self.main_window.dataset
-        if dataset is None:
-            self._set_status("No data set loaded: choose one above.", error=True)
-            return
-        self.stop()
-        model = self._new_model()
-        if model is None:
-            return
-        per_label = self.per_label.value()
-        split = balance(dataset.train, per_label) if per_label else dataset.train
-        self._val = validation_subset(model, dataset.val) if len(dataset.val) else None
-        self._val_is_whole = self._val is not None and len(self._val) == len(dataset.val)
-        epochs = self.epochs.value()
-        self.main_window.set_model(model, self._metadata(model, dataset, epochs))
-        self.curve.clear_points()
-        self.metrics_view.curve.clear_points()
-        worker = TrainingWorker(
-            model,
-            self.main_window.model_lock,
-            split,
-            epochs=epochs,
-            val=self._val,
-            eval_every=max(epochs * len(split) // CURVE_POINTS, 1),
-            rate=RATES[self.speed.value()],
-            paused=paused,
-            parent=self,
+    def settings(self) -> RunSettings:
+        """The run the fields describe (frozen: changing a field later changes no run)."""
+        return RunSettings(
+            rule=self.rule_choice.currentText(),
+            params=self.params.values(),
+            per_label=self.per_label.value(),
+            epochs=self.epochs.value(),
+            rate=self.rate(),
         )
-        worker.yielded.connect(self._on_snapshot)
-        worker.stepped.connect(self._on_stepped)
-        worker.errored.connect(self._on_errored)
-        worker.finished.connect(self._on_worker_finished)
-        self.worker = worker
-        self.weight_view.set_feed(worker)
-        self._progress = None
-        self._last_snapshot = None
-        self.progress.setRange(0, worker.total)
-        self._set_status(
-            f"Training {model.rule} on {len(split)} images × {epochs} epoch(s)… "
-            "(the first run compiles the kernels: a few seconds)"
-        )
-        self.pause_button.setChecked(paused)
-        worker.start()
-        self._update_buttons()
+
+    def rate(self) -> float | None:
+        return RATES[self.speed.value()]
 
     def pause(self, paused: bool = True) -> None:
         self.pause_button.setChecked(paused)
 
-    def step(self) -> None:
-        """Learn one image (starting a paused run first if none is active)."""
-        if self.worker is None:
-            self.start(paused=True)
-            if self.worker is None:
-                return
-        self.pause_button.setChecked(True)
-        self.worker.step()
+    # -- what it is told --------------------------------------------------------------------
 
-    def stop(self) -> None:
-        """Stop the current run, if any, and wait for its thread to end (promptly)."""
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.stop()
-            worker.wait()
-            self.weight_view.set_feed(None)
-            self.weight_view.mark_dirty()
-            self._set_status(f"Stopped after {worker.progress.seen} images.")
-            self.show_model_info()
-        self.metrics_view.wait()
-        self._update_buttons()
-
-    def reset(self) -> None:
-        """Stop, and replace the model by an untrained one with the panel's settings."""
-        self.stop()
-        model = self._new_model()
-        if model is None:
+    def show_dataset(self, dataset: Dataset | None) -> None:
+        self.dataset = dataset
+        if dataset is None:
+            self.data_label.setText("No data set loaded.")
             return
-        self.main_window.set_model(model, {"data_source": "untrained"})
-        self.curve.clear_points()
-        self.metrics_view.curve.clear_points()
+        counts = dataset.train.per_label(len(dataset.classes))
+        self.data_label.setText(
+            f"{dataset.source}: {len(dataset.train)} training, {len(dataset.val)} validation "
+            f"digits{' (synthetic)' if dataset.synthetic else ''}"
+        )
+        self.per_label.setRange(0, max(counts))
+        self._on_rule_chosen(self.rule_choice.currentText())
+
+    def show_rule(self, rule: str) -> None:
+        """Select ``rule`` (the current model's) with its default settings."""
+        if rule in RULES:
+            self.rule_choice.setCurrentText(rule)
+
+    def set_running(self, running: bool) -> None:
+        self.pause_button.setEnabled(running)
+        for widget in (self.rule_choice, self.params, self.per_label, self.epochs):
+            widget.setEnabled(not running)
+
+    def set_paused(self, paused: bool) -> None:
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(paused)
+        self.pause_button.blockSignals(False)
+        self.pause_button.setText("Resume" if paused else "Pause")
+
+    def show_started(self, total: int) -> None:
+        self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.rate_label.setText(" ")
-        self._set_status("Reset: an untrained model (all ten networks start identical).")
+        self.curve.clear_points()
 
-    def evaluate(self) -> None:
-        """Score the current model on the whole validation split, in the background."""
-        dataset = self.main_window.dataset
-        if dataset is None or self.main_window.model is None or len(dataset.val) == 0:
-            return
-        with self.main_window.model_lock:
-            model = self.main_window.model.copy()
-        self.metrics_view.evaluate(model, dataset.val)
+    def show_cleared(self) -> None:
+        """A new (or reset) model: no progress, no curve."""
+        self.progress.setValue(0)
+        self.rate_label.setText(" ")
+        self.curve.clear_points()
 
-    # -- building ----------------------------------------------------------------------------
+    def show_progress(self, progress: Progress) -> None:
+        self.progress.setValue(progress.seen)
+        if progress.images_per_s > 0:
+            rate = self.rate()
+            speed = progress.images_per_s if rate is None else min(rate, progress.images_per_s)
+            left = (progress.total - progress.seen) / speed
+            self.rate_label.setText(f"{speed:,.0f} images/s · ETA {duration_text(left)}")
+        else:
+            self.rate_label.setText("starting (compiling kernels on first use)…")
 
-    def _new_model(self) -> NormClassifier | None:
-        """An untrained model with the panel's settings; None (and says why) if they are bad."""
-        try:
-            return rule_class(self.rule_choice.currentText())(**self.params.values())
-        except (TypeError, ValueError) as error:
-            self._set_status(f"Bad hyperparameters: {error}", error=True)
-            return None
+    def show_step(self, step: Step, classes: tuple[str, ...]) -> None:
+        self.step_view.show_step(step, classes)
+        self.extras.setCurrentWidget(self.step_view)
 
-    def _metadata(self, model: NormClassifier, dataset: Dataset, epochs: int) -> dict[str, Any]:
-        per_label = self.per_label.value()
-        return {
-            "data_source": dataset.source,
-            "per_label": per_label or "all",
-            "epochs": epochs,
-            "trained_in": "hebbviz app",
-        }
+    def show_status(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #b00020;" if error else "")
 
     def _fill_data_choices(self) -> None:
         """One entry per kind of source; unavailable ones disabled, with why in the tooltip."""
@@ -499,12 +297,11 @@ class TrainingPanel(QWidget):
             "procedurally drawn digits: always available, but not real handwriting"
         )
         self.data_choice.addItem("Own drawings", ("name", "drawings"))
-        self._show_drawings_count()
 
-    def _show_drawings_count(self) -> None:
-        """Name the own-drawings entry (the last one) with how many drawings there are."""
+    def show_drawings_count(self, store: DrawingStore) -> None:
+        """Name the own-drawings entry (the last one) with how many drawings ``store`` has."""
         try:
-            count = len(self.store)
+            count = len(store)
             why = "draw digits and teach them (keys 0-9) to collect some" if count == 0 else ""
         except Exception as error:  # noqa: BLE001 - a damaged store is shown, not raised
             count, why = 0, str(error)
@@ -514,7 +311,7 @@ class TrainingPanel(QWidget):
         item.setEnabled(count > 0)
         item.setToolTip(why or f"{count} labelled drawings of your own")
 
-    # -- slots -------------------------------------------------------------------------------
+    # -- its own widgets -----------------------------------------------------------------
 
     def _on_data_chosen(self, index: int) -> None:
         choice = self.data_choice.itemData(index)
@@ -525,214 +322,26 @@ class TrainingPanel(QWidget):
         if kind == "folder":
             folder = QFileDialog.getExistingDirectory(self, "Folder with MNIST-format IDX files")
             if folder:
-                self.main_window.load_dataset(data_dir=folder)
+                self.dataFolderChosen.emit(folder)
         else:
-            self.main_window.load_dataset(name=name)
-
-    def _on_dataset_changed(self) -> None:
-        dataset: Dataset | None = self.main_window.dataset
-        if dataset is None:
-            self.data_label.setText("No data set loaded.")
-            return
-        counts = dataset.train.per_label(len(dataset.classes))
-        self.data_label.setText(
-            f"{dataset.source}: {len(dataset.train)} training, {len(dataset.val)} validation "
-            f"digits{' (synthetic)' if dataset.synthetic else ''}"
-        )
-        self.per_label.setRange(0, max(counts))
-        self._on_rule_chosen(self.rule_choice.currentText())
-        self.metrics_view.set_classes(dataset.classes)
-        self._on_model_changed()
+            self.dataSourceChosen.emit(name)
 
     def _on_rule_chosen(self, rule: str) -> None:
         self.params.set_rule(rule)
         cls = rule_class(rule)
-        self.epochs.setValue(getattr(cls, "default_epochs", 1))
-        dataset = self.main_window.dataset
-        if dataset is not None and getattr(cls, "balanced_by_default", True):
+        self.epochs.setValue(cls.default_epochs)
+        dataset = self.dataset
+        if dataset is not None and cls.balanced_by_default:
             counts = [c for c in dataset.train.per_label(len(dataset.classes)) if c > 0]
             self.per_label.setValue(min(counts) if counts else 0)
         else:
             self.per_label.setValue(0)
 
-    def _on_model_changed(self) -> None:
-        model = self.main_window.model
-        if self.worker is not None and model is not self.worker.model:
-            self.stop()  # another model was opened: this run's model is no longer shown
-        self._val_accuracy = None
-        self.weight_view.set_source(model, self.main_window.model_lock, self.main_window.classes())
-
-    def _on_taught(self, label: int) -> None:
-        self.weight_view.mark_dirty()
-        self._val_accuracy = None  # measured before this step
-        self.show_model_info()
-        self._show_drawings_count()
-
     def _on_pause_toggled(self, paused: bool) -> None:
         self.pause_button.setText("Resume" if paused else "Pause")
-        if self.worker is None:
-            return
-        if paused:
-            self.worker.pause()
-            self._set_status("Paused. Step learns one image; teach mode works too.")
-        else:
-            self.worker.resume()
-            self._set_status("Training…")
-        self.show_model_info()
+        self.pauseRequested.emit(paused)
 
     def _on_speed_changed(self, position: int) -> None:
         rate = RATES[position]
         self.speed_label.setText(rate_text(rate))
-        if self.worker is not None:
-            self.worker.set_rate(rate)
-
-    def _on_snapshot(self, snapshot: Snapshot) -> None:
-        if self.sender() is not self.worker:
-            return
-        self._last_snapshot = snapshot
-        if snapshot.val_accuracy is not None:
-            self._val_accuracy = snapshot.val_accuracy if self._val_is_whole else None
-            self.curve.add_point(snapshot.seen, snapshot.val_accuracy)
-            self.metrics_view.curve.add_point(snapshot.seen, snapshot.val_accuracy)
-        if snapshot.diverged:
-            classes = self.weight_view.classes
-            names = ", ".join(classes[i] for i in snapshot.diverged)
-            self._set_status(
-                f"Diverged: the weights of network(s) {names} are no longer finite; "
-                "their answers count as wrong. Try a smaller learning rate.",
-                error=True,
-            )
-
-    def _on_stepped(self, step: Step) -> None:
-        if self.sender() is self.worker:
-            self.step_view.show_step(step, self.weight_view.classes)
-            self.extras.setCurrentWidget(self.step_view)
-
-    def _on_errored(self, message: str) -> None:
-        self._set_status(message, error=True)
-        self.main_window.statusBar().showMessage(message, 10_000)
-
-    def _on_worker_finished(self) -> None:
-        worker = self.sender()
-        if worker is not self.worker:
-            return
-        self._on_frame()
-        self.worker = None
-        self.weight_view.set_feed(None)
-        self.weight_view.mark_dirty()
-        self.show_model_info()
-        snapshot = self._last_snapshot
-        if snapshot is not None and snapshot.done:
-            accuracy = (
-                f", validation {100 * snapshot.val_accuracy:.1f}%"
-                if snapshot.val_accuracy is not None
-                else ""
-            )
-            diverged = len(snapshot.diverged)
-            diverged = f"; {diverged} network(s) diverged" if diverged else ""
-            self._set_status(
-                f"Finished: {snapshot.seen} images in {snapshot.elapsed:.1f} s of learning"
-                f"{accuracy}{diverged}.",
-                error=bool(snapshot.diverged),
-            )
-            self.evaluate()
-        self.pause_button.setChecked(False)
-        self._update_buttons()
-
-    def _on_frame(self) -> None:
-        """Show the newest progress (at most 10 times a second)."""
-        if self.worker is None or self.worker.progress is self._progress:
-            return
-        progress = self._progress = self.worker.progress
-        self.progress.setValue(progress.seen)
-        if progress.images_per_s > 0:
-            rate = RATES[self.speed.value()]
-            speed = progress.images_per_s if rate is None else min(rate, progress.images_per_s)
-            left = (progress.total - progress.seen) / speed
-            self.rate_label.setText(f"{speed:,.0f} images/s · ETA {duration_text(left)}")
-        else:
-            self.rate_label.setText("starting (compiling kernels on first use)…")
-        if progress.seen:
-            self.main_window.refresh_answer()  # the answer to the drawing, as the model learns
-        now = time.monotonic()
-        if now - self._model_info_shown >= MODEL_INFO_S:
-            self.show_model_info()
-
-    def show_model_info(self) -> None:
-        """Have the status bar describe the model as the current run (if any) changes it."""
-        self._model_info_shown = time.monotonic()
-        activity = None
-        if self.worker is not None:
-            activity = "training, paused" if self.worker.paused else "training"
-        self.main_window.show_model_info(activity, self._val_accuracy)
-
-    def _update_buttons(self) -> None:
-        running = self.worker is not None
-        self.pause_button.setEnabled(running)
-        for widget in (self.rule_choice, self.params, self.per_label, self.epochs):
-            widget.setEnabled(not running)
-
-    def _set_status(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #b00020;" if error else "")
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.main_window and event.type() == QEvent.Type.Close:
-            self.stop()
-        return False
-
-
-def install(window: Any) -> TrainingPanel:
-    """Add training to ``window`` (a :class:`MainWindow`): the "Training" dock, the "Weights" and
-    "Metrics" tabs, a Training menu, the classroom view (F11) and PNG export.
-
-    Returns
-    -------
-    TrainingPanel
-        Also kept as ``window.training``.
-    """
-    panel = TrainingPanel(window)
-    dock = QDockWidget("Training", window)
-    dock.setObjectName("training-dock")
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-    window.tabs.addTab(panel.weight_view, "Weights")
-    window.tabs.addTab(panel.metrics_view, "Metrics")
-
-    training_menu = QMenu("&Training", window)
-    window.menuBar().insertMenu(window.help_menu.menuAction(), training_menu)
-    actions = (
-        ("&Start", panel.start, "Ctrl+Return"),
-        ("&Pause / resume", panel.pause_button.toggle, "Ctrl+P"),
-        ("S&tep one image", panel.step, "Ctrl+."),
-        ("&Reset", panel.reset, "Ctrl+R"),
-        ("&Evaluate on validation", panel.evaluate, "Ctrl+E"),
-    )
-    for text, slot, shortcut in actions:
-        action = QAction(text, window)
-        action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _=False, f=slot: f())
-        training_menu.addAction(action)
-        window.addAction(action)
-    training_menu.addAction(dock.toggleViewAction())
-
-    classroom = Classroom(window)
-    window.classroom = classroom
-    classroom_action = QAction("&Classroom view", window)
-    classroom_action.setShortcut(QKeySequence("F11"))
-    classroom_action.setCheckable(True)
-    classroom_action.toggled.connect(classroom.set_active)
-    export_action = QAction("&Export view as PNG...", window)
-    export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
-    export_action.triggered.connect(
-        lambda: export_png(
-            window,
-            window.tabs.currentWidget(),
-            f"{window.tabs.tabText(window.tabs.currentIndex())}.png",
-        )
-    )
-    for action in (classroom_action, export_action):
-        window.view_menu.addAction(action)
-        window.addAction(action)
-    window.training = panel
-    return panel
+        self.rateChanged.emit(rate)

@@ -1,5 +1,6 @@
-"""Live weight heatmaps: every label's weight rows (subspace rules) or the learned change of one
-label's hidden->hidden matrix (``itoh``).
+"""Live weight heatmaps: every label's weight rows as tiles, or one chosen label's matrix, as the
+model's rule declares (``weight_layout``; ``itoh`` shows the learned change of a label's
+hidden->hidden matrix).
 
 The pyqtgraph items are created once and updated in place with fixed symmetric levels that only
 step (1, 2, 5 x 10^n) when the data outgrows them or shrinks far below, so the picture does not
@@ -140,6 +141,12 @@ class Heatmap(QWidget):
         if reshaped:
             self.plot.autoRange(padding=0.01)
 
+    def clear(self) -> None:
+        """Show nothing (until the next :meth:`set_image`)."""
+        self._array = None
+        self.image.clear()
+        self.hover.setText(" ")
+
     def set_ticks(
         self,
         rows: Sequence[tuple[float, str]],
@@ -211,26 +218,21 @@ class WeightView(QWidget):
         self.model, self.lock, self.classes = model, lock, tuple(classes)
         self._mosaic = None
         self.set_feed(self.feed)
-        itoh = model is not None and model.rule == "itoh"
+        matrix = self._one_label()
         self.label_choice.blockSignals(True)
         self.label_choice.clear()
         self.label_choice.addItems([f"label {name}" for name in self.classes])
         self.label_choice.blockSignals(False)
-        self.label_choice.setVisible(itoh)
+        self.label_choice.setVisible(matrix)
         if model is None:
             self.caption.setText("No model.")
-        elif itoh:
-            self.caption.setText(
-                "Change of the chosen label's hidden->hidden weights since initialisation "
-                "(rows: receiving unit, columns: sending unit). The first layer is fixed and "
-                "random, so hidden units are not pixels: this change has no faithful 28x28 picture."
-            )
         else:
-            self.caption.setText(
-                f"Every label's weight rows as 28x28 images ({model.rule}): eigen-digits emerging "
-                "from noise. Red is positive, blue negative."
-            )
+            self.caption.setText(type(model).weight_caption.format(rule=model.rule))
         self.mark_dirty()
+
+    def _one_label(self) -> bool:
+        """Whether the model's rule shows one chosen label's matrix (else every label's rows)."""
+        return self.model is not None and type(self.model).weight_layout == "matrix"
 
     def _on_label_chosen(self) -> None:
         if self.feed is not None:
@@ -245,7 +247,7 @@ class WeightView(QWidget):
         """Whose weight images the view shows."""
         if self.model is None:
             return ()
-        if self.model.rule == "itoh":
+        if self._one_label():
             return (max(self.label_choice.currentIndex(), 0),)
         return tuple(range(self.model.n_labels))
 
@@ -270,7 +272,7 @@ class WeightView(QWidget):
         else:
             with self.lock:
                 images = tuple(self.model.weight_images(label) for label in wanted)
-        if self.model.rule == "itoh":
+        if self._one_label():
             self.heatmap.set_image(images[0])
         else:
             self._show_rows(list(images))
@@ -301,7 +303,7 @@ class WeightView(QWidget):
     def _describe(self, row: int, column: int, value: float) -> str:
         if self.model is None:
             return " "
-        if self.model.rule == "itoh":
+        if self._one_label():
             name = self.classes[max(self.label_choice.currentIndex(), 0)]
             return f"label {name}: unit {row} <- unit {column}: change {value:+.3g}"
         label, within = divmod(row, self._block_rows)

@@ -1,4 +1,5 @@
-"""The training worker: a QThread that drives :func:`hebbviz.training.train` off the GUI thread.
+"""The training worker: drives :func:`hebbviz.training.train` off the GUI thread (through
+:func:`hebbviz.gui.background.run_in_background`).
 
 The generator hands each chunk to ``model.learn_many``; the worker intercepts that call and cuts
 the chunk into short pieces, each learned while holding the window's model lock (so a drawing is
@@ -29,10 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from hebbviz.data.dataset import Split
 from hebbviz.errors import HebbvizError
+from hebbviz.gui.background import run_in_background
 from hebbviz.models.base import NormClassifier
 from hebbviz.training import train
 
@@ -126,7 +128,7 @@ class _Controlled:
         return getattr(self._model, name)
 
 
-class TrainingWorker(QThread):
+class TrainingWorker(QObject):
     """Trains ``model`` on ``split`` in a thread, pausable, steppable and stoppable.
 
     Parameters
@@ -154,13 +156,16 @@ class TrainingWorker(QThread):
     stepped(Step)
         After every image learned on its own.
     errored(str)
-        The run failed; the message is for people. ``finished`` (QThread's) follows every run,
-        whether it completed, was stopped or failed.
+        The run failed; the message is for people.
+    finished()
+        Follows every run (after its other signals), whether it completed, was stopped or
+        failed; the thread has ended by then.
     """
 
     yielded = Signal(object)
     stepped = Signal(object)
     errored = Signal(str)
+    finished = Signal()
 
     def __init__(
         self,
@@ -174,9 +179,8 @@ class TrainingWorker(QThread):
         eval_every: int | None = None,
         rate: float | None = None,
         paused: bool = False,
-        parent: Any = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__()
         self.model = model
         self.lock = lock
         self.split = split
@@ -200,6 +204,7 @@ class TrainingWorker(QThread):
         self._learning_s = 0.0
         self._piece = 8
         self._eval_piece = 8
+        self._thread: threading.Thread | None = None
 
     # -- control, from the GUI thread -------------------------------------------------------
 
@@ -236,9 +241,32 @@ class TrainingWorker(QThread):
             self._rate = rate
             self._control.notify_all()
 
+    def start(self) -> None:
+        """Begin the run in a thread of its own (once)."""
+        self._thread = run_in_background(
+            self.run, lambda _: self.finished.emit(), self._crashed, "training"
+        )
+
+    @property
+    def running(self) -> bool:
+        """Whether the run's thread is still alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def join(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the thread to end; whether it has. Only for closing
+        the app and for tests: the GUI never waits for a run otherwise."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.running
+
+    def _crashed(self, error: BaseException) -> None:
+        self.errored.emit(f"training failed: {type(error).__name__}: {error}")
+        self.finished.emit()
+
     # -- the thread ---------------------------------------------------------------------------
 
     def run(self) -> None:
+        """The run itself (in the worker's thread; tests may call it directly)."""
         with contextlib.suppress(AttributeError, OSError):  # Linux: the nice value is per thread
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
         eval_every = self.eval_every

@@ -40,6 +40,28 @@ class NormClassifier(ABC):
     """
 
     rule: ClassVar[str]
+
+    # What the app needs to know about a rule (its GUI reads these and checks no rule names).
+    default_epochs: ClassVar[int] = 1
+    """How many epochs the app suggests for a run."""
+    balanced_by_default: ClassVar[bool] = True
+    """Whether the app suggests equal image counts per label (norms that grow with the number of
+    updates need them)."""
+    internal_params: ClassVar[frozenset[str]] = frozenset({"n_labels", "block"})
+    """Constructor parameters that are no hyperparameters a user should set."""
+    param_choices: ClassVar[dict[str, tuple[str, ...]]] = {}
+    """Hyperparameters that take one of a few named values, with those values."""
+    weight_layout: ClassVar[str] = "tiles"
+    """How the app shows :meth:`weight_images`: ``"tiles"`` (every label's (k, 28, 28) rows as
+    tiles, all labels at once) or ``"matrix"`` (one chosen label's 2-D matrix)."""
+    weight_caption: ClassVar[str] = ""
+    """What the weight view shows, in a sentence or two for people."""
+    live_val_per_label: ClassVar[int | None] = None
+    """Validation digits per label the live accuracy curve scores while training (None: all of
+    them; a rule with a heavy forward pass takes fewer, so measuring never stalls training)."""
+    has_contributions: ClassVar[bool] = False
+    """Whether :meth:`contributions` gives a per-pixel reading."""
+
     n_labels: int
     seen: np.ndarray
     diverged: np.ndarray

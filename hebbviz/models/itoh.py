@@ -87,6 +87,18 @@ class ItohNetworks(NormClassifier):
     """Norms grow with the number of updates a network got: train on equal per-label counts."""
     default_epochs: ClassVar[int] = 1
     """The paper shows every image once."""
+    param_choices: ClassVar[dict[str, tuple[str, ...]]] = {
+        "activation": ACTIVATIONS,
+        "dtype": DTYPES,
+    }
+    weight_layout: ClassVar[str] = "matrix"
+    weight_caption: ClassVar[str] = (
+        "Change of the chosen label's hidden->hidden weights since initialisation (rows: "
+        "receiving unit, columns: sending unit). The first layer is fixed and random, so hidden "
+        "units are not pixels: this change has no faithful 28x28 picture."
+    )
+    live_val_per_label: ClassVar[int | None] = 20
+    """Its forward pass is heavy: 20 digits per label for the live curve."""
 
     def __init__(
         self,

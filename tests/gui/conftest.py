@@ -83,7 +83,7 @@ def window(qtbot):
 
     main_window = MainWindow()
     qtbot.addWidget(main_window)
-    main_window.load_default_model()
+    main_window.session.load_default_model()
     main_window.show()
     qtbot.waitExposed(main_window)
     return main_window

@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTextBrowser
 
 from hebbviz.data.sources import open_folder
-from hebbviz.gui.main_window import REFRESH_MS, MainWindow, default_model_path
+from hebbviz.gui.main_window import REFRESH_MS, MainWindow
+from hebbviz.gui.session import default_model_path
 from hebbviz.models import rule_class
 
 NEIGHBOURS = [(-1, 0), (0, 1), (1, 0), (0, -1), (-1, 1), (1, 1), (1, -1), (-1, -1)]
@@ -125,7 +126,7 @@ def test_the_default_model_reads_real_digits_drawn_with_the_mouse(
     window, draw, known_digits, qtbot
 ):
     assert default_model_path().is_file(), "assets/default-oja.npz is missing"
-    assert window.model.rule == "oja" and window.model.seen.sum() > 0
+    assert window.session.model.rule == "oja" and window.session.model.seen.sum() > 0
     readings = []
     for label, digit in known_digits:
         window.canvas.clear()
@@ -161,7 +162,7 @@ def test_the_answer_follows_the_drawing_while_the_pen_is_down(window, qtbot):
     winner = window.bars.winner_index()
     heights = window.bars.bars.opts["height"]
     assert heights[winner] == max(heights) > 0
-    assert window.bars.winner.text() == window.classes()[winner]
+    assert window.bars.winner.text() == window.session.classes()[winner]
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.rect().bottomRight())
 
 
@@ -169,14 +170,14 @@ def test_contribution_maps_add_up_to_the_squared_norms(window, known_digits):
     window.canvas.show_digit(known_digits[3][1])
     window.refresh_answer()
     image = window.canvas.framed_image()
-    norms = window.model.label_norms(image[None])[0]
+    norms = window.session.model.label_norms(image[None])[0]
     shown = np.array([item.image.sum() for item in window.contributions.images])
     np.testing.assert_allclose(shown, norms**2, rtol=1e-4)
     assert window.contributions.stack.currentWidget() is window.contributions.graphics
 
 
 def test_an_itoh_model_says_it_has_no_per_pixel_reading(window, draw):
-    window.set_model(rule_class("itoh")(hidden_layers=2), {"classes": list("abcdefghij")})
+    window.session.set_model(rule_class("itoh")(hidden_layers=2), {"classes": list("abcdefghij")})
     assert window.contributions.stack.currentWidget() is window.contributions.unavailable
     assert "no per-pixel reading" in window.contributions.unavailable.text().lower()
     assert window.bars.classes == tuple("abcdefghij")
@@ -207,7 +208,7 @@ def test_keyboard_shortcuts_clear_and_undo(window, draw, qtbot):
     draw(window.canvas, [[(0.2, 0.2), (0.8, 0.8)]])
     qtbot.keyClick(window, Qt.Key.Key_Delete)
     assert window.canvas.is_blank()
-    qtbot.mouseClick(window.clear_button, Qt.MouseButton.LeftButton)  # harmless when blank
+    qtbot.mouseClick(window.central.clear_button, Qt.MouseButton.LeftButton)  # harmless when blank
     assert window.canvas.is_blank()
 
 
@@ -229,13 +230,13 @@ def test_a_corrupt_model_file_gets_a_message_and_the_app_keeps_running(
 ):
     bad = tmp_path / "broken.npz"
     bad.write_bytes(b"PK\x03\x04 this is not a model")
-    before = window.model
+    before = window.session.model
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
-    window.open_action.trigger()
+    window.menu_actions["open"].trigger()
     assert len(messages) == 1
     title, text = messages[0]
     assert title == "Cannot open model" and str(bad) in text and "\n" not in text
-    assert window.model is before
+    assert window.session.model is before
     draw(window.canvas, [[(0.5, 0.15), (0.5, 0.85)]])
     window.refresh_answer()
     assert window.prediction() is not None
@@ -243,46 +244,47 @@ def test_a_corrupt_model_file_gets_a_message_and_the_app_keeps_running(
 
 def test_save_reopen_and_remember_recent_models(window, messages, tmp_path, qtbot, known_digits):
     window.canvas.show_digit(known_digits[7][1])
-    norms = window.model.label_norms(window.canvas.framed_image()[None])
+    norms = window.session.model.label_norms(window.canvas.framed_image()[None])
     path = tmp_path / "mine.npz"
     assert window.save_model_to(path)
     assert window.open_model(path)
-    assert window.model_path == path and not messages
-    np.testing.assert_allclose(window.model.label_norms(window.canvas.framed_image()[None]), norms)
-    assert window.recent_models()[0] == str(path.resolve())
+    assert window.session.path == path and not messages
+    framed = window.canvas.framed_image()[None]
+    np.testing.assert_allclose(window.session.model.label_norms(framed), norms)
+    assert window.preferences.recent_models()[0] == str(path.resolve())
 
     # a new window (a new run) starts with the last model and lists it in Open recent
     window.close()
     again = MainWindow()
     qtbot.addWidget(again)
-    again.load_startup_model()
-    assert again.model_path == path
+    again.session.load_startup_model()
+    assert again.session.path == path
     again._fill_recent_menu()
     assert any(str(path) in action.text() for action in again.recent_menu.actions())
 
 
 def test_without_the_default_model_the_app_opens_untrained(qtbot, monkeypatch, tmp_path):
-    import hebbviz.gui.main_window as main_window
+    import hebbviz.gui.session as session
 
-    monkeypatch.setattr(main_window, "default_model_path", lambda: tmp_path / "missing.npz")
+    monkeypatch.setattr(session, "default_model_path", lambda: tmp_path / "missing.npz")
     fresh = MainWindow()
     qtbot.addWidget(fresh)
-    fresh.load_default_model()
-    assert fresh.model.seen.sum() == 0
+    fresh.session.load_default_model()
+    assert fresh.session.model.seen.sum() == 0
     assert "untrained" in fresh.statusBar().currentMessage()
 
 
 def test_kernels_warm_up_in_the_background(window, qtbot):
-    with qtbot.waitSignal(window.kernelsReady, timeout=120_000):
-        window.warm_up_kernels()
+    with qtbot.waitSignal(window.session.kernelsReady, timeout=120_000):
+        window.session.warm_up_kernels()
         assert window.kernel_label.text() == "Compiling kernels..."
     assert window.kernel_label.text() == "Kernels ready"
 
 
 def test_a_data_folder_loads_in_the_background(window, qtbot, mnist_dir):
-    with qtbot.waitSignal(window.datasetChanged, timeout=60_000):
-        window.load_dataset(mnist_dir)
-    assert len(window.dataset.train) + len(window.dataset.val) == 10_000
+    with qtbot.waitSignal(window.session.datasetChanged, timeout=60_000):
+        window.session.load_dataset(mnist_dir)
+    assert len(window.session.dataset.train) + len(window.session.dataset.val) == 10_000
     window.show_validation_digit(0)
     assert window.prediction() is not None
 

@@ -16,18 +16,18 @@ def test_a_key_teaches_only_that_label_and_keeps_the_drawing(window, qtbot, mnis
     from hebbviz.data.sources import open_folder
 
     digits = open_folder(mnist_dir).val
-    teach = window.training.teach_box
+    teach = window.training_panel.teach_box
     teach.enabled_box.setChecked(True)
     window.canvas.show_digit(digits.images[0])
     window.activateWindow()
-    before, seen = weights(window.model), window.model.seen.copy()
+    before, seen = weights(window.session.model), window.session.model.seen.copy()
 
     qtbot.keyClick(window, Qt.Key.Key_3)
 
-    after = weights(window.model)
+    after = weights(window.session.model)
     changed = [label for label in range(10) if not np.array_equal(before[label], after[label])]
     assert changed == [3]
-    assert (window.model.seen - seen).tolist() == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
+    assert (window.session.model.seen - seen).tolist() == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
     assert "Taught a 3" in teach.result.text()
     stored = DrawingStore().load()
     assert stored.labels.tolist() == [3]
@@ -37,17 +37,16 @@ def test_a_key_teaches_only_that_label_and_keeps_the_drawing(window, qtbot, mnis
     teach.buttons[7].click()
     stored = DrawingStore().load()
     assert stored.labels.tolist() == [3, 7], "an earlier drawing was lost"
-    assert "Own drawings (2)" in [
-        window.training.data_choice.itemText(i) for i in range(window.training.data_choice.count())
-    ]
+    choice = window.training_panel.data_choice
+    assert "Own drawings (2)" in [choice.itemText(i) for i in range(choice.count())]
 
 
 def test_teach_mode_off_and_a_blank_canvas_teach_nothing(window, qtbot):
-    teach = window.training.teach_box
-    seen = window.model.seen.copy()
+    teach = window.training_panel.teach_box
+    seen = window.session.model.seen.copy()
     qtbot.keyClick(window, Qt.Key.Key_5)  # teach mode is off by default
     teach.enabled_box.setChecked(True)
-    assert not teach.teach(5)  # blank canvas
+    assert not window.teach(5)  # blank canvas
     assert "Draw a digit first" in teach.result.text()
-    assert np.array_equal(window.model.seen, seen)
+    assert np.array_equal(window.session.model.seen, seen)
     assert len(DrawingStore()) == 0

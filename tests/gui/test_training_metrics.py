@@ -16,7 +16,7 @@ def test_metrics_show_an_evaluation_and_a_click_puts_a_digit_on_the_canvas(windo
     split = random_split(40, seed=3)
     norms = np.eye(10)[split.labels] + 0.01
     norms[:5] = np.eye(10)[(split.labels[:5] + 1) % 10]  # the first five answered wrong
-    metrics = window.training.metrics_view
+    metrics = window.metrics_view
     metrics.show_evaluation(score(norms, split.labels), split, winning_labels(norms))
     assert "87.5%" in metrics.summary.text()
     np.testing.assert_array_equal(metrics.confusion.image.image.sum(), 40)
@@ -38,9 +38,9 @@ def test_classroom_view_toggles_full_screen_and_back(window, qtbot):
 
 def test_any_view_exports_as_png(window, tmp_path):
     path = tmp_path / "weights.png"
-    save_png(window.training.weight_view, path)
+    save_png(window.weight_view, path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(HebbvizError, match="png"):
-        save_png(window.training.weight_view, tmp_path / "weights.jpg")
+        save_png(window.weight_view, tmp_path / "weights.jpg")
     with pytest.raises(HebbvizError, match="no such folder"):
-        save_png(window.training.weight_view, tmp_path / "missing" / "w.png")
+        save_png(window.weight_view, tmp_path / "missing" / "w.png")

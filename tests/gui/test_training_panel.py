@@ -15,10 +15,10 @@ from hebbviz.gui.training_panel import RATES
 
 @pytest.fixture
 def panel(window):
-    window.set_dataset(
+    window.session.set_dataset(
         Dataset("random test digits", DIGIT_CLASSES, random_split(200), random_split(60, seed=2))
     )
-    panel = window.training
+    panel = window.training_panel
     panel.rule_choice.setCurrentText("oja")
     panel.params.fields["k"].setValue(4)
     panel.per_label.setValue(10)
@@ -27,48 +27,48 @@ def panel(window):
 
 
 def test_start_trains_a_new_model_and_feeds_the_views(panel, window, qtbot):
-    window.tabs.setCurrentWidget(panel.weight_view)
-    old = window.model
-    panel.start()
-    assert window.model is not old and panel.worker is not None
-    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
-    assert window.model.seen.tolist() == [10] * 10
+    window.tabs.setCurrentWidget(window.weight_view)
+    old = window.session.model
+    panel.start_button.click()
+    assert window.session.model is not old and window.training.worker is not None
+    qtbot.waitUntil(lambda: window.training.worker is None, timeout=60_000)
+    assert window.session.model.seen.tolist() == [10] * 10
     assert panel.progress.value() == panel.progress.maximum() == 100
     assert panel.curve.accuracy, "the accuracy curve got no point"
     assert "Finished" in panel.status.text()
-    qtbot.waitUntil(lambda: panel.weight_view.redraws > 0, timeout=5000)
-    qtbot.waitUntil(lambda: panel.metrics_view.evaluation is not None, timeout=30_000)
-    assert panel.metrics_view.evaluation.n == 60
+    qtbot.waitUntil(lambda: window.weight_view.redraws > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.metrics_view.evaluation is not None, timeout=30_000)
+    assert window.metrics_view.evaluation.n == 60
 
 
 def test_step_learns_one_image_and_shows_its_change(panel, window, qtbot):
-    panel.step()
-    qtbot.waitUntil(lambda: int(window.model.seen.sum()) == 1, timeout=60_000)
+    panel.step_button.click()
+    qtbot.waitUntil(lambda: int(window.session.model.seen.sum()) == 1, timeout=60_000)
     qtbot.waitUntil(lambda: "Learned one" in panel.step_view.caption.text(), timeout=5000)
     assert panel.pause_button.isChecked()
-    panel.stop()
+    window.training.stop()
 
 
 def test_closing_the_window_mid_training_leaves_no_running_thread(panel, window, qtbot):
     panel.speed.setValue(RATES.index(30))
-    panel.start()
-    worker = panel.worker
+    panel.start_button.click()
+    worker = window.training.worker
     qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
     window.close()
-    assert worker.isFinished()
-    assert panel.worker is None
+    assert not worker.running
+    assert window.training.worker is None
     assert worker.progress.seen < worker.total
 
 
 def test_reset_mid_training_stops_and_shows_an_untrained_model(panel, window, qtbot):
     panel.speed.setValue(RATES.index(30))
-    panel.start()
-    worker = panel.worker
+    panel.start_button.click()
+    worker = window.training.worker
     qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
-    panel.reset()
-    assert worker.isFinished() and panel.worker is None
-    assert window.model.seen.sum() == 0
-    assert window.model.params()["k"] == 4
+    panel.reset_button.click()
+    assert not worker.running and window.training.worker is None
+    assert window.session.model.seen.sum() == 0
+    assert window.session.model.params()["k"] == 4
 
 
 def test_a_failing_run_becomes_a_message(panel, window, qtbot, monkeypatch):
@@ -78,25 +78,25 @@ def test_a_failing_run_becomes_a_message(panel, window, qtbot, monkeypatch):
         raise RuntimeError("out of ink")
 
     monkeypatch.setattr(OjaSubspace, "learn_many", broken)
-    panel.start()
-    qtbot.waitUntil(lambda: panel.worker is None, timeout=10_000)
+    panel.start_button.click()
+    qtbot.waitUntil(lambda: window.training.worker is None, timeout=10_000)
     assert "out of ink" in panel.status.text()
     assert window.isVisible()
 
 
 def test_diverged_networks_are_reported(panel, window, qtbot):
     panel.params.fields["lr"].setText("1e6")
-    panel.start()
-    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
-    assert window.model.diverged.any()
+    panel.start_button.click()
+    qtbot.waitUntil(lambda: window.training.worker is None, timeout=60_000)
+    assert window.session.model.diverged.any()
     assert "diverged" in panel.status.text().lower()
-    assert np.isnan(window.model.label_norms(random_split(3).images)).any()
+    assert np.isnan(window.session.model.label_norms(random_split(3).images)).any()
 
 
 def test_the_status_bar_follows_training(panel, window, qtbot):
     panel.speed.setValue(RATES.index(300))
-    panel.start()
-    worker = panel.worker
+    panel.start_button.click()
+    worker = window.training.worker
     qtbot.waitUntil(lambda: 20 <= worker.progress.seen < worker.total, timeout=60_000)
     qtbot.waitUntil(lambda: "Model: training" in window.model_label.full_text(), timeout=2000)
     learned = re.search(r"([\d,]+) images learned", window.model_label.full_text())
@@ -104,7 +104,7 @@ def test_the_status_bar_follows_training(panel, window, qtbot):
     panel.pause()
     qtbot.waitUntil(lambda: "training, paused" in window.model_label.full_text(), timeout=2000)
     panel.pause(False)
-    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.training.worker is None, timeout=60_000)
     text = window.model_label.full_text()
     assert "trained here, not saved" in text and "100 images learned" in text
     assert "validation accuracy" in text  # measured on the whole validation split at the end
@@ -113,6 +113,6 @@ def test_the_status_bar_follows_training(panel, window, qtbot):
 def test_the_data_set_is_named_short_with_the_full_source_in_a_tooltip(window, mnist_dir):
     from hebbviz.data.sources import open_folder
 
-    window.set_dataset(open_folder(mnist_dir))
+    window.session.set_dataset(open_folder(mnist_dir))
     assert window.data_label.full_text() == f"data: MNIST, folder {mnist_dir.name}"
     assert str(mnist_dir) in window.data_label.toolTip()

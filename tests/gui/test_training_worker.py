@@ -29,7 +29,7 @@ def make_worker(split, **kwargs) -> tuple[TrainingWorker, MovingCentroids]:
 
 def stop_and_wait(worker: TrainingWorker) -> None:
     worker.stop()
-    assert worker.wait(5000), "the worker did not stop within 5 s"
+    assert worker.join(5), "the worker did not stop within 5 s"
 
 
 def test_start_runs_to_the_end_and_emits_snapshots(qtbot, split):
@@ -64,7 +64,7 @@ def test_paused_start_learns_nothing_until_a_step(qtbot, split):
         assert model.seen.sum() == 1, "a step learns exactly one image"
     finally:
         stop_and_wait(worker)
-    assert worker.isFinished()
+    assert not worker.running
 
 
 def test_pause_holds_and_resume_continues(qtbot, split):
@@ -111,7 +111,7 @@ def test_learning_waits_for_the_model_lock(qtbot, split):
         worker.start()
         qtbot.wait(150)
         assert model.seen.sum() == 0, "the worker learned while the GUI held the lock"
-    qtbot.waitUntil(lambda: worker.isFinished(), timeout=10_000)
+    qtbot.waitUntil(lambda: not worker.running, timeout=10_000)
     assert model.seen.sum() == len(split)
 
 
@@ -149,4 +149,4 @@ def test_a_failure_becomes_a_message(qtbot, split):
     with qtbot.waitSignal(worker.errored, timeout=5000) as signal:
         worker.start()
     assert "kernel exploded" in signal.args[0]
-    assert worker.wait(5000)
+    assert worker.join(5)

@@ -1,0 +1,111 @@
+"""The window's centre: 1 the canvas, 2 the framed digit the networks see, 3 their answers (the
+"Answer" tab; the other views are added as tabs). A passive view: it shows what it is given."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hebbviz.gui.canvas import DrawingCanvas, FramedView
+from hebbviz.gui.contributions import ContributionMaps
+from hebbviz.gui.norm_bars import NormBars
+from hebbviz.gui.widgets import caption, heading
+
+ANSWER_MIN_SIZE = QSize(380, 470)
+"""The "Answer" tab is never smaller (pixels): ten bars with their values and ten maps stay
+readable (its wrapped texts need more height than Qt's minimum size hint counts)."""
+
+
+class CentralView(QSplitter):
+    """Draw on the left, see the framed digit and every label's answer on the right.
+
+    Signals
+    -------
+    helpRequested()
+    """
+
+    helpRequested = Signal()
+
+    def __init__(self, classes: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.canvas = DrawingCanvas()
+        self.framed_view = FramedView()
+        self.bars = NormBars(classes)
+        self.contributions = ContributionMaps(classes)
+
+        self.clear_button = QPushButton("Clear (Esc)")
+        self.clear_button.setToolTip("Wipe the canvas (Esc or Delete)")
+        self.clear_button.clicked.connect(self.canvas.clear)
+        self.undo_button = QPushButton("Undo stroke (Ctrl+Z)")
+        self.undo_button.setToolTip("Take back the last stroke (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.canvas.undo)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+
+        draw = QWidget()
+        draw_layout = QVBoxLayout(draw)
+        draw_layout.addWidget(heading("1  Draw a digit"))
+        draw_layout.addWidget(self.canvas)
+        draw_layout.addLayout(buttons)
+        draw_layout.addSpacing(12)
+        draw_layout.addWidget(
+            caption(
+                "<b>How it works.</b> Ten small networks, one per label, each learned only from "
+                "images of its own label with a Hebbian rule: no backpropagation, nothing "
+                "optimised. Every network answers your drawing; the label whose answer is "
+                "longest wins. Press F1 for more."
+            )
+        )
+        draw_layout.addStretch(1)
+
+        seen = QWidget()
+        seen_layout = QVBoxLayout(seen)
+        seen_layout.addWidget(heading("2  What the networks see"))
+        seen_layout.addWidget(self.framed_view)
+        seen_layout.addWidget(
+            caption(
+                "Your drawing framed like MNIST: cropped, scaled into the dashed 20×20 box, "
+                "centred by its centre of mass, 28×28 pixels."
+            )
+        )
+        seen_layout.addStretch(1)
+        seen.setMinimumWidth(150)
+        seen.setMaximumWidth(240)
+        seen.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+
+        answer = QWidget()
+        answer_layout = QVBoxLayout(answer)
+        header = QHBoxLayout()
+        header.addWidget(heading("3  Every network answers; the longest wins"), 1)
+        help_button = QPushButton("What am I looking at?")
+        help_button.setToolTip("How norm-based cognition works (F1)")
+        help_button.clicked.connect(self.helpRequested)
+        header.addWidget(help_button)
+        answer_layout.addLayout(header)
+        answer_layout.addWidget(self.bars, 5)
+        answer_layout.addWidget(self.contributions, 6)
+        answer.setMinimumSize(ANSWER_MIN_SIZE)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(answer, "Answer")
+
+        left = QWidget()
+        left_layout = QHBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(draw, 1)
+        left_layout.addWidget(seen)
+        self.addWidget(left)
+        self.addWidget(self.tabs)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self.setSizes([700, 560])
+        self.setChildrenCollapsible(False)

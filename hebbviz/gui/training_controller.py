@@ -1,0 +1,351 @@
+"""The training controller: the one current run, from a frozen :class:`RunSettings`.
+
+It makes the run's model (through the session, the only place the model is replaced), starts a
+:class:`~hebbviz.gui.worker.TrainingWorker`, relays its results as signals for the views and scores
+the finished model in the background. Every run and every evaluation gets a number; results of
+an older one arrive late and are dropped. A worker is let go (``deleteLater``) when its run ends,
+and the GUI thread never waits for one, except when the app closes.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, Signal
+
+from hebbviz.data.dataset import Dataset, Split, balance
+from hebbviz.evaluation import label_norms, score
+from hebbviz.gui.background import run_in_background
+from hebbviz.gui.session import Session
+from hebbviz.gui.worker import Progress, Step, TrainingWorker
+from hebbviz.models import rule_class
+from hebbviz.models.base import NormClassifier, winning_labels
+from hebbviz.training import Snapshot
+
+CURVE_POINTS = 20
+"""About how many validation measurements a run makes for the accuracy curve."""
+
+CLOSE_TIMEOUT_S = 5.0
+"""When the app closes, how long it waits for the run's thread to leave (a piece is short)."""
+
+QUEUED = Qt.ConnectionType.QueuedConnection
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a run is made from, frozen when it starts."""
+
+    rule: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    per_label: int = 0
+    """Training images per label (0: all of them)."""
+    epochs: int = 1
+    rate: float | None = None
+    """Images per second; None is full speed."""
+
+    def new_model(self) -> NormClassifier:
+        """An untrained model; ``TypeError`` or ``ValueError`` for bad hyperparameters."""
+        return rule_class(self.rule)(**self.params)
+
+
+def validation_subset(model: NormClassifier, val: Split) -> Split:
+    """The validation digits the live curve is scored on: all of them, or as many per label as
+    the rule declares (``live_val_per_label``) when its forward pass is heavy."""
+    per_label = type(model).live_val_per_label
+    return balance(val, per_label) if per_label else val
+
+
+class TrainingController(QObject):
+    """Start, pause, step, stop and reset training of the session's model.
+
+    Signals
+    -------
+    runningChanged(bool), pausedChanged(bool)
+    started(int)
+        A run began; its total number of images.
+    status(str, bool)
+        What the run is doing, for people; whether it is an error.
+    curveCleared(), curvePoint(int, float)
+        The accuracy curve: cleared at a new run; images seen and validation accuracy.
+    stepped(Step)
+        One image learned on its own (slow motion or Step).
+    ended(Progress)
+        A run ended (finished, stopped or failed), with its last progress; the model is still.
+    evaluating(int), evaluated(Evaluation, Split, ndarray), evaluationFailed(str)
+        The whole validation split scored in the background, with the predictions.
+    """
+
+    runningChanged = Signal(bool)
+    pausedChanged = Signal(bool)
+    started = Signal(int)
+    status = Signal(str, bool)
+    curveCleared = Signal()
+    curvePoint = Signal(int, float)
+    stepped = Signal(object)
+    ended = Signal(object)
+    evaluating = Signal(int)
+    evaluated = Signal(object, object, object)
+    evaluationFailed = Signal(str)
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.worker: TrainingWorker | None = None
+        """The current run's worker (None when no run is active)."""
+        self.val_accuracy: float | None = None
+        """The current model's accuracy on the whole validation split, when last measured (and
+        not changed since)."""
+        self._run = 0
+        self._val_is_whole = False
+        self._last_snapshot: Snapshot | None = None
+        self._evaluation = 0
+        self._evaluating = False
+        self._evaluate_again = False
+        session.modelChanged.connect(self._on_model_changed)
+        session.modelLearned.connect(self._forget_accuracy)
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    @property
+    def paused(self) -> bool:
+        return self.worker is not None and self.worker.paused
+
+    @property
+    def progress(self) -> Progress | None:
+        """The current run's newest progress (None without a run)."""
+        return self.worker.progress if self.worker is not None else None
+
+    def activity(self) -> str | None:
+        """What a run is doing with the model, for the status bar (None: nothing)."""
+        if self.worker is None:
+            return None
+        return "training, paused" if self.worker.paused else "training"
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def start(self, settings: RunSettings, paused: bool = False) -> bool:
+        """Train a new model with ``settings`` on the session's data set; whether it started."""
+        dataset: Dataset | None = self.session.dataset
+        if dataset is None:
+            self.status.emit("No data set loaded: choose one above.", True)
+            return False
+        self.stop(quiet=True)
+        model = self._new_model(settings)
+        if model is None:
+            return False
+        split = balance(dataset.train, settings.per_label) if settings.per_label else dataset.train
+        val = validation_subset(model, dataset.val) if len(dataset.val) else None
+        self._val_is_whole = val is not None and len(val) == len(dataset.val)
+        epochs = settings.epochs
+        metadata = {
+            "data_source": dataset.source,
+            "per_label": settings.per_label or "all",
+            "epochs": epochs,
+            "trained_in": "hebbviz app",
+        }
+        worker = TrainingWorker(
+            model,
+            self.session.lock,
+            split,
+            epochs=epochs,
+            val=val,
+            eval_every=max(epochs * len(split) // CURVE_POINTS, 1),
+            rate=settings.rate,
+            paused=paused,
+        )
+        self._run += 1
+        run = self._run
+        worker.yielded.connect(functools.partial(self._on_snapshot, run), QUEUED)
+        worker.stepped.connect(functools.partial(self._on_stepped, run), QUEUED)
+        worker.errored.connect(functools.partial(self._on_errored, run), QUEUED)
+        worker.finished.connect(functools.partial(self._on_finished, run), QUEUED)
+        worker.finished.connect(worker.deleteLater)
+        self.worker = worker  # before the model is replaced: this run's model stays current
+        self._last_snapshot = None
+        self.session.set_model(model, metadata)
+        self.curveCleared.emit()
+        self.started.emit(worker.total)
+        self.status.emit(
+            f"Training {model.rule} on {len(split)} images × {epochs} epoch(s)… "
+            "(the first run compiles the kernels: a few seconds)",
+            False,
+        )
+        worker.start()
+        self.runningChanged.emit(True)
+        self.pausedChanged.emit(paused)
+        return True
+
+    def pause(self, paused: bool = True) -> None:
+        """Hold the run after its current piece (or let it go on)."""
+        worker = self.worker
+        if worker is None or worker.paused == paused:
+            self.pausedChanged.emit(self.paused)
+            return
+        if paused:
+            worker.pause()
+            self.status.emit("Paused. Step learns one image; teach mode works too.", False)
+        else:
+            worker.resume()
+            self.status.emit("Training…", False)
+        self.pausedChanged.emit(paused)
+
+    def step(self, settings: RunSettings) -> None:
+        """Learn one image (starting a paused run with ``settings`` if none is active)."""
+        if self.worker is None and not self.start(settings, paused=True):
+            return
+        self.worker.step()
+        self.pausedChanged.emit(True)
+
+    def set_rate(self, rate: float | None) -> None:
+        if self.worker is not None:
+            self.worker.set_rate(rate)
+
+    def stop(self, quiet: bool = False) -> None:
+        """End the current run, if any, at once: its thread leaves at its next piece boundary
+        and anything it still reports is ignored."""
+        worker, self.worker = self.worker, None
+        if worker is None:
+            return
+        self._run += 1
+        worker.stop()
+        if not quiet:
+            self.status.emit(f"Stopped after {worker.progress.seen} images.", False)
+        self._end(worker.progress)
+
+    def reset(self, settings: RunSettings) -> None:
+        """Stop, and replace the model by an untrained one made from ``settings``."""
+        self.stop(quiet=True)
+        model = self._new_model(settings)
+        if model is None:
+            return
+        self.session.reset_model(model)
+        self.curveCleared.emit()
+        self.status.emit("Reset: an untrained model (all ten networks start identical).", False)
+
+    def evaluate(self) -> None:
+        """Score a copy of the current model on the whole validation split, in the background.
+        While one evaluation runs, a new request waits for it and then scores the newest model
+        (requests in between count once)."""
+        dataset = self.session.dataset
+        if dataset is None or len(dataset.val) == 0:
+            return
+        if self._evaluating:
+            self._evaluate_again = True
+            return
+        self._evaluating, self._evaluate_again = True, False
+        self._evaluation += 1
+        number, model, split = self._evaluation, self.session.snapshot(), dataset.val
+        self.evaluating.emit(len(split))
+
+        def job() -> tuple[Any, np.ndarray]:
+            norms = label_norms(model, split.images)
+            return score(norms, split.labels), winning_labels(norms)
+
+        run_in_background(
+            job,
+            lambda result: self._on_evaluated(number, split, result),
+            lambda error: self._on_evaluation_failed(number, error),
+            "evaluate",
+        )
+
+    def shutdown(self) -> None:
+        """The app closes: stop the run and let its thread leave (briefly waiting for it)."""
+        worker = self.worker
+        self.stop(quiet=True)
+        if worker is not None:
+            worker.join(CLOSE_TIMEOUT_S)
+
+    # -- results ----------------------------------------------------------------------------
+
+    def _new_model(self, settings: RunSettings) -> NormClassifier | None:
+        try:
+            return settings.new_model()
+        except (TypeError, ValueError) as error:
+            self.status.emit(f"Bad hyperparameters: {error}", True)
+            return None
+
+    def _on_snapshot(self, run: int, snapshot: Snapshot) -> None:
+        if run != self._run:
+            return
+        self._last_snapshot = snapshot
+        if snapshot.val_accuracy is not None:
+            self.val_accuracy = snapshot.val_accuracy if self._val_is_whole else None
+            self.curvePoint.emit(snapshot.seen, snapshot.val_accuracy)
+        if snapshot.diverged:
+            classes = self.session.classes()
+            names = ", ".join(classes[i] for i in snapshot.diverged)
+            self.status.emit(
+                f"Diverged: the weights of network(s) {names} are no longer finite; "
+                "their answers count as wrong. Try a smaller learning rate.",
+                True,
+            )
+
+    def _on_stepped(self, run: int, step: Step) -> None:
+        if run == self._run:
+            self.stepped.emit(step)
+
+    def _on_errored(self, run: int, message: str) -> None:
+        if run == self._run:
+            self.status.emit(message, True)
+
+    def _on_finished(self, run: int) -> None:
+        if run != self._run:
+            return
+        progress = self.worker.progress
+        self.worker = None
+        self._run += 1
+        snapshot = self._last_snapshot
+        if snapshot is not None and snapshot.done:
+            accuracy = (
+                f", validation {100 * snapshot.val_accuracy:.1f}%"
+                if snapshot.val_accuracy is not None
+                else ""
+            )
+            diverged = len(snapshot.diverged)
+            diverged_text = f"; {diverged} network(s) diverged" if diverged else ""
+            self.status.emit(
+                f"Finished: {snapshot.seen} images in {snapshot.elapsed:.1f} s of learning"
+                f"{accuracy}{diverged_text}.",
+                bool(diverged),
+            )
+        self._end(progress)
+        if snapshot is not None and snapshot.done:
+            self.evaluate()
+
+    def _end(self, progress: Progress) -> None:
+        self.runningChanged.emit(False)
+        self.pausedChanged.emit(False)
+        self.ended.emit(progress)
+
+    def _on_evaluated(self, number: int, split: Split, result: tuple[Any, np.ndarray]) -> None:
+        self._evaluation_done()
+        if number == self._evaluation:
+            evaluation, predicted = result
+            self.evaluated.emit(evaluation, split, predicted)
+
+    def _on_evaluation_failed(self, number: int, error: BaseException) -> None:
+        self._evaluation_done()
+        if number == self._evaluation:
+            self.evaluationFailed.emit(f"evaluation failed: {type(error).__name__}: {error}")
+
+    def _evaluation_done(self) -> None:
+        self._evaluating = False
+        if self._evaluate_again:
+            self.evaluate()
+
+    def _on_model_changed(self) -> None:
+        if self.worker is not None and self.session.model is not self.worker.model:
+            self.stop()  # another model was opened: this run's model is no longer shown
+        self._evaluation += 1  # an evaluation under way scores the model before: dropped
+        self._forget_accuracy()
+
+    def _forget_accuracy(self, _: object = None) -> None:
+        self.val_accuracy = None

@@ -1,0 +1,92 @@
+"""Small widgets shared by the app's views: headings, captions, elided labels, a scroll area for
+settings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QStyle, QWidget
+
+from hebbviz.gui import style
+
+MIN_STATUS_WIDTH = 60
+"""Status bar texts shrink (with an ellipsis) down to this width rather than widen the window."""
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {style.MUTED_TEXT};")
+    return label
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that may be narrower than its text: it shows as much as fits, with an
+    ellipsis (``mode`` says where), and the whole text in its tooltip."""
+
+    def __init__(self, text: str = "", mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight):
+        super().__init__()
+        self._mode = mode
+        self._full = ""
+        self.setMinimumWidth(MIN_STATUS_WIDTH)
+        self.setText(text)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(
+            self.fontMetrics().horizontalAdvance(self._full) + 8, super().sizeHint().height()
+        )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(MIN_STATUS_WIDTH, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self._full, self._mode, self.width()))
+
+
+class SettingsScroll(QScrollArea):
+    """Scrolls ``content`` vertically when space is short; asks for all of its height."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setWidget(content)
+        content.installEventFilter(self)
+        self._bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the content's height changed: ask the dock again
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override; QScrollArea's is cached and capped)
+        hint = self.widget().sizeHint()
+        return QSize(hint.width() + self._bar, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        least = self.widget().minimumSizeHint().width() + self._bar
+        return QSize(least, super().minimumSizeHint().height())
