@@ -8,6 +8,7 @@ import sys
 
 from hebbviz.commands.common import add_data_options, dataset_from_args
 from hebbviz.data.sources import open_folder
+from hebbviz.errors import HebbvizError
 from hebbviz.models import RULES
 
 
@@ -32,6 +33,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--rule", choices=sorted(RULES), default="oja", help="with --gui: the rule to train"
     )
+    parser.add_argument(
+        "--soak",
+        type=float,
+        metavar="SECONDS",
+        help="with --gui: instead, keep training for SECONDS (a new run, cycling the rules, "
+        "whenever one finishes; a stroke every second) and report memory growth after the "
+        "first minute, the longest GUI stall and the runs finished",
+    )
     parser.set_defaults(run=run)
 
 
@@ -40,12 +49,19 @@ def run(args: argparse.Namespace) -> int:
 
     named = hasattr(args, "data_dir") or hasattr(args, "dataset")
     use_mnist = not named and (MNIST_10K / "train-images-idx3-ubyte.gz").is_file()
+    if args.soak is not None and (not args.gui or args.soak <= 0):
+        raise HebbvizError(f"--soak {args.soak:g}: give it with --gui and a positive duration")
     if args.gui:
-        from hebbviz.gui.gui_bench import describe, run_gui_bench  # Qt only for --gui
+        from hebbviz.gui import gui_bench  # Qt only for --gui
 
         data_dir = MNIST_10K if use_mnist else getattr(args, "data_dir", None)
-        result = run_gui_bench(data_dir, getattr(args, "dataset", None), args.rule)
-        print(json.dumps(result) if args.json else describe(result))
+        name = getattr(args, "dataset", None)
+        if args.soak is not None:
+            result = gui_bench.run_gui_soak(data_dir, name, args.soak)
+            print(json.dumps(result) if args.json else gui_bench.describe_soak(result))
+        else:
+            result = gui_bench.run_gui_bench(data_dir, name, args.rule)
+            print(json.dumps(result) if args.json else gui_bench.describe(result))
         return 0
     dataset = open_folder(MNIST_10K) if use_mnist else dataset_from_args(args)
     kind = "synthetic digits" if dataset.synthetic else "real digits"

@@ -1,4 +1,5 @@
-"""``hebbviz bench --gui``: is the app smooth while it trains at full speed?
+"""``hebbviz bench --gui``: is the app smooth while it trains at full speed? And ``--soak``: does
+it stay smooth and keep its memory over many runs?
 
 Opens the main window offscreen, trains at full speed for a while and meanwhile draws strokes on
 the canvas with synthetic mouse events, as a user would, and measures:
@@ -8,6 +9,11 @@ the canvas with synthetic mouse events, as a user would, and measures:
   (how long the GUI was ever unable to react);
 - ``latency_ms_p95``: from a stroke's mouse event to the norm bars updated with a drawing that
   includes it, 95th percentile (median too).
+
+``--soak SECONDS`` keeps the app training for that long, starting a new run (cycling the rules)
+whenever one finishes, and drawing a stroke every second; it reports the process's resident
+memory after the first minute and at the end (``rss_growth_pct``), the longest stall of the 5 ms
+heartbeat over the whole soak, restarts included, and how many runs finished.
 """
 
 from __future__ import annotations
@@ -19,9 +25,14 @@ from typing import Any
 
 import numpy as np
 
+from hebbviz.errors import HebbvizError
+
 HEARTBEAT_MS = 5
 MOVE_MS = 10  # a mouse reports about 100 positions a second while drawing
 POINTS_PER_STROKE = 30
+SOAK_STROKE_MS = 1000  # the soak draws a stroke every second
+SOAK_RULES = ("oja", "itoh", "sanger")
+SOAK_SETTLE_S = 60.0  # the soak's memory baseline is taken after the first minute
 
 
 def _strokes() -> list[list[tuple[float, float]]]:
@@ -32,6 +43,97 @@ def _strokes() -> list[list[tuple[float, float]]]:
     seven_top = [(0.3 + 0.4 * t, 0.2) for t in np.linspace(0, 1, POINTS_PER_STROKE // 2)]
     seven_leg = [(0.7 - 0.25 * t, 0.2 + 0.6 * t) for t in np.linspace(0, 1, POINTS_PER_STROKE)]
     return [zero, one, seven_top + seven_leg]
+
+
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (Linux: from /proc)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except OSError:
+        raise HebbvizError("--soak reads the memory in use from /proc/self: Linux only") from None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt imported lazily)
+    """The app offscreen with ``data_dir`` / ``name`` loaded and the kernels compiled, laid out
+    as on a first start on a 1600x900 screen, showing the Weights tab."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication
+
+    from hebbviz import kernels
+    from hebbviz.data.sources import open_dataset
+    from hebbviz.gui import style
+    from hebbviz.gui.main_window import MainWindow
+
+    dataset = open_dataset(data_dir, name)
+    app = QApplication.instance() or QApplication([])
+    style.configure_pyqtgraph()
+    kernels.warm_up()
+    window = MainWindow(remember=False)
+    window.session.set_dataset(dataset)
+    window.session.mark_kernels_ready()
+    window.resize_to(QSize(1600, 900))
+    window.show()
+    window.tabs.setCurrentWidget(window.weight_view)
+    return app, window, dataset
+
+
+def _heartbeat(beats: list[float]):  # noqa: ANN202
+    """A precise 5 ms timer on the GUI thread that records when it ticks (not started)."""
+    from PySide6.QtCore import Qt, QTimer
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(HEARTBEAT_MS)
+    timer.timeout.connect(lambda: beats.append(time.perf_counter()))
+    return timer
+
+
+def _pen(canvas, on_event: Any, rest_moves: int = 0):  # noqa: ANN001, ANN202
+    """A timer that draws strokes on ``canvas`` with mouse events, one every ``MOVE_MS``, and
+    rests ``rest_moves`` ticks after each stroke; ``on_event(new_stroke)`` follows each event
+    (not started)."""
+    from PySide6.QtCore import QPoint, Qt, QTimer
+    from PySide6.QtTest import QTest
+
+    strokes = _strokes()
+    cursor = {"stroke": 0, "point": 0}
+    no_keys = Qt.KeyboardModifier(0)
+
+    def square_point(point: tuple[float, float]) -> QPoint:
+        side = min(canvas.width(), canvas.height())
+        left, top = (canvas.width() - side) / 2, (canvas.height() - side) / 2
+        return QPoint(round(left + point[0] * side), round(top + point[1] * side))
+
+    def move() -> None:
+        stroke = strokes[cursor["stroke"] % len(strokes)]
+        index = cursor["point"]
+        cursor["point"] += 1
+        if index > len(stroke):  # resting
+            if index >= len(stroke) + rest_moves:
+                cursor["stroke"] += 1
+                cursor["point"] = 0
+            return
+        position = square_point(stroke[min(index, len(stroke) - 1)])
+        if index == 0:
+            canvas.clear()
+            QTest.mousePress(canvas, Qt.MouseButton.LeftButton, no_keys, position)
+        elif index < len(stroke):
+            QTest.mouseMove(canvas, position)
+        else:
+            QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, no_keys, position)
+            if not rest_moves:
+                cursor["stroke"] += 1
+                cursor["point"] = 0
+            return
+        on_event(index == 0)
+
+    pen = QTimer()
+    pen.setInterval(MOVE_MS)
+    pen.timeout.connect(move)
+    return pen
 
 
 def run_gui_bench(
@@ -56,39 +158,16 @@ def run_gui_bench(
     dict
         ``fps``, ``max_stall_ms``, ``latency_ms_p95`` and the context of the measurement.
     """
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QPoint, QSize, Qt, QTimer
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-
-    from hebbviz import kernels
-    from hebbviz.data.sources import open_dataset
-    from hebbviz.gui import style
-    from hebbviz.gui.main_window import MainWindow
     from hebbviz.gui.training_panel import RATES
 
-    dataset = open_dataset(data_dir, name)
-    app = QApplication.instance() or QApplication([])
-    style.configure_pyqtgraph()
-    kernels.warm_up()
-    window = MainWindow(remember=False)
-    window.set_dataset(dataset)
-    window.mark_kernels_ready()
-    window.resize_to(QSize(1600, 900))  # laid out as on a first start on such a screen
-    window.show()
-    panel = window.training
-    window.tabs.setCurrentWidget(panel.weight_view)
+    app, window, dataset = _open_window(data_dir, name)
+    panel, training = window.training_panel, window.training
     panel.rule_choice.setCurrentText(rule)
     panel.epochs.setValue(panel.epochs.maximum())  # never runs out within the measurement
     panel.speed.setValue(len(RATES) - 1)
-    canvas = window.canvas
 
     beats: list[float] = []
-    heartbeat = QTimer()
-    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
-    heartbeat.setInterval(HEARTBEAT_MS)
-    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
-
+    heartbeat = _heartbeat(beats)
     pending: list[float] = []  # times of stroke events not yet reflected in the bars
     latencies: list[float] = []
     show_norms = window.bars.set_norms
@@ -102,64 +181,45 @@ def run_gui_bench(
 
     window.bars.set_norms = timed_set_norms  # refresh_answer calls it through the attribute
 
-    strokes = _strokes()
-    cursor = {"stroke": 0, "point": 0}
-
-    def square_point(point: tuple[float, float]) -> QPoint:
-        side = min(canvas.width(), canvas.height())
-        left, top = (canvas.width() - side) / 2, (canvas.height() - side) / 2
-        return QPoint(round(left + point[0] * side), round(top + point[1] * side))
-
-    def move() -> None:
-        stroke = strokes[cursor["stroke"] % len(strokes)]
-        index = cursor["point"]
-        position = square_point(stroke[min(index, len(stroke) - 1)])
-        if index == 0:
-            canvas.clear()
+    def stroke_event(new_stroke: bool) -> None:
+        if new_stroke:
             pending.clear()
-            QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), position)
-        elif index < len(stroke):
-            QTest.mouseMove(canvas, position)
-        else:
-            QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), position)
-            cursor["stroke"] += 1
-            cursor["point"] = 0
-            return
         pending.append(time.perf_counter())
-        cursor["point"] += 1
 
-    pen = QTimer()
-    pen.setInterval(MOVE_MS)
-    pen.timeout.connect(move)
+    pen = _pen(window.canvas, stroke_event)
 
-    panel.start()
-    worker = panel.worker
+    training.start(panel.settings())
+    worker = training.worker
     deadline = time.perf_counter() + 120.0
-    while worker.progress.seen == 0 and worker.isRunning() and time.perf_counter() < deadline:
+    while (
+        (worker.progress.seen == 0 or training.session.model is not worker.model)
+        and worker.running
+        and time.perf_counter() < deadline
+    ):
         app.processEvents()  # the first piece (kernels are warm; this is data preparation)
         time.sleep(0.005)
-    redraws_before = panel.weight_view.redraws
+    redraws_before = window.weight_view.redraws
     seen_before = worker.progress.seen
     began = time.perf_counter()
     heartbeat.start()
     pen.start()
-    while time.perf_counter() - began < seconds and worker.isRunning():
+    while time.perf_counter() - began < seconds and worker.running:
         app.processEvents()
         time.sleep(0.001)
     elapsed = time.perf_counter() - began
     pen.stop()
     heartbeat.stop()
-    redraws = panel.weight_view.redraws - redraws_before
+    redraws = window.weight_view.redraws - redraws_before
     trained = worker.progress.seen - seen_before
-    error = panel.status.text() if not worker.isRunning() else None
-    panel.stop()
+    error = panel.status.text() if not worker.running else None
+    training.stop()
     window.close()
     window.deleteLater()
     app.processEvents()
 
     gaps = np.diff([began, *beats]) if beats else np.array([elapsed])
     latency_ms = 1000 * np.array(latencies) if latencies else np.array([math.nan])
-    model = panel.weight_view.model
+    model = window.weight_view.model
     return {
         "fps": redraws / elapsed,
         "max_stall_ms": 1000 * float(gaps.max()),
@@ -188,4 +248,104 @@ def describe(result: dict[str, Any]) -> str:
         f"  longest GUI stall: {result['max_stall_ms']:.0f} ms\n"
         f"  stroke to bars: median {result['latency_ms_median']:.0f} ms, "
         f"95th percentile {result['latency_ms_p95']:.0f} ms"
+    )
+
+
+def run_gui_soak(
+    data_dir: str | None = None,
+    name: str | None = None,
+    seconds: float = 300.0,
+    rules: tuple[str, ...] = SOAK_RULES,
+) -> dict[str, Any]:
+    """Keep the app training for ``seconds``: a new run of the next rule of ``rules`` (the
+    panel's default settings but one epoch, full speed) whenever one finishes, and a stroke
+    drawn every second.
+
+    Returns
+    -------
+    dict
+        ``rss_mb_start`` (after the first minute, or half the soak if shorter), ``rss_mb_end``,
+        ``rss_growth_pct``, ``max_stall_ms`` (5 ms heartbeat, whole soak, restarts included),
+        ``runs`` (finished), ``workers_alive`` (training workers still in memory at the end) and
+        the context of the measurement.
+    """
+    import gc
+
+    from PySide6.QtCore import QTimer
+
+    from hebbviz.gui.worker import TrainingWorker
+
+    app, window, dataset = _open_window(data_dir, name)
+    panel, training = window.training_panel, window.training
+    beats: list[float] = []
+    heartbeat = _heartbeat(beats)
+    pen = _pen(window.canvas, lambda new_stroke: None, SOAK_STROKE_MS // MOVE_MS)
+    runs = {"started": 0, "finished": 0}
+    seen = {"images": 0}
+
+    def start_next() -> None:
+        panel.rule_choice.setCurrentText(rules[runs["started"] % len(rules)])
+        panel.epochs.setValue(1)  # short runs: many restarts
+        if training.start(panel.settings()):
+            runs["started"] += 1
+
+    def on_ended(progress: Any) -> None:
+        seen["images"] += progress.seen
+        if progress.seen == progress.total:
+            runs["finished"] += 1
+        QTimer.singleShot(0, start_next)  # as a user pressing Start again at once
+
+    training.ended.connect(on_ended)
+    began = time.perf_counter()
+    settle = min(SOAK_SETTLE_S, seconds / 2)
+    rss_start = None
+    heartbeat.start()
+    pen.start()
+    start_next()
+    while (now := time.perf_counter()) - began < seconds:
+        if rss_start is None and now - began >= settle:
+            rss_start = rss_mb()
+        app.processEvents()
+        time.sleep(0.001)
+    elapsed = time.perf_counter() - began
+    rss_end = rss_mb()
+    pen.stop()
+    heartbeat.stop()
+    training.ended.disconnect(on_ended)
+    training.shutdown()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    gc.collect()
+    workers = sum(isinstance(o, TrainingWorker) for o in gc.get_objects())
+    gaps = np.diff([began, *beats]) if beats else np.array([elapsed])
+    rss_start = rss_start if rss_start is not None else rss_end
+    return {
+        "rss_mb_start": rss_start,
+        "rss_mb_end": rss_end,
+        "rss_growth_pct": 100 * (rss_end - rss_start) / rss_start,
+        "max_stall_ms": 1000 * float(gaps.max()),
+        "runs": runs["finished"],
+        "runs_started": runs["started"],
+        "images_trained": seen["images"],
+        "workers_alive": workers,
+        "rules": list(rules),
+        "seconds": elapsed,
+        "settle_seconds": settle,
+        "data": dataset.source,
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": os.getloadavg()[0],
+    }
+
+
+def describe_soak(result: dict[str, Any]) -> str:
+    """The soak's measurement in a few lines for people."""
+    return (
+        f"GUI soak: {result['seconds']:.0f} s training {'/'.join(result['rules'])} in turn, "
+        f"{result['runs']} runs finished (load average {result['load_average_1min']:.1f} on "
+        f"{result['cpu_count']} cores):\n"
+        f"  memory: {result['rss_mb_start']:.0f} MB after {result['settle_seconds']:.0f} s, "
+        f"{result['rss_mb_end']:.0f} MB at the end ({result['rss_growth_pct']:+.1f}%)\n"
+        f"  longest GUI stall: {result['max_stall_ms']:.0f} ms (restarts included)\n"
+        f"  training workers left in memory: {result['workers_alive']}"
     )

@@ -52,10 +52,10 @@ class RunSettings:
         return rule_class(self.rule)(**self.params)
 
 
-def validation_subset(model: NormClassifier, val: Split) -> Split:
+def validation_subset(rule: type[NormClassifier], val: Split) -> Split:
     """The validation digits the live curve is scored on: all of them, or as many per label as
     the rule declares (``live_val_per_label``) when its forward pass is heavy."""
-    per_label = type(model).live_val_per_label
+    per_label = rule.live_val_per_label
     return balance(val, per_label) if per_label else val
 
 
@@ -132,17 +132,20 @@ class TrainingController(QObject):
     # -- requests ---------------------------------------------------------------------------
 
     def start(self, settings: RunSettings, paused: bool = False) -> bool:
-        """Train a new model with ``settings`` on the session's data set; whether it started."""
+        """Train a new model with ``settings`` on the session's data set; whether a run began.
+
+        The model is made in the run's thread (a heavy one takes a while); it becomes the
+        session's model as soon as it is made (``prepared``), before it learns anything.
+        """
         dataset: Dataset | None = self.session.dataset
         if dataset is None:
             self.status.emit("No data set loaded: choose one above.", True)
             return False
         self.stop(quiet=True)
-        model = self._new_model(settings)
-        if model is None:
-            return False
         split = balance(dataset.train, settings.per_label) if settings.per_label else dataset.train
-        val = validation_subset(model, dataset.val) if len(dataset.val) else None
+        val = (
+            validation_subset(rule_class(settings.rule), dataset.val) if len(dataset.val) else None
+        )
         self._val_is_whole = val is not None and len(val) == len(dataset.val)
         epochs = settings.epochs
         metadata = {
@@ -152,7 +155,7 @@ class TrainingController(QObject):
             "trained_in": "hebbviz app",
         }
         worker = TrainingWorker(
-            model,
+            settings.new_model,
             self.session.lock,
             split,
             epochs=epochs,
@@ -163,18 +166,18 @@ class TrainingController(QObject):
         )
         self._run += 1
         run = self._run
+        worker.prepared.connect(functools.partial(self._on_prepared, run, metadata), QUEUED)
         worker.yielded.connect(functools.partial(self._on_snapshot, run), QUEUED)
         worker.stepped.connect(functools.partial(self._on_stepped, run), QUEUED)
         worker.errored.connect(functools.partial(self._on_errored, run), QUEUED)
         worker.finished.connect(functools.partial(self._on_finished, run), QUEUED)
         worker.finished.connect(worker.deleteLater)
-        self.worker = worker  # before the model is replaced: this run's model stays current
+        self.worker = worker
         self._last_snapshot = None
-        self.session.set_model(model, metadata)
         self.curveCleared.emit()
         self.started.emit(worker.total)
         self.status.emit(
-            f"Training {model.rule} on {len(split)} images × {epochs} epoch(s)… "
+            f"Training {settings.rule} on {len(split)} images × {epochs} epoch(s)… "
             "(the first run compiles the kernels: a few seconds)",
             False,
         )
@@ -221,14 +224,17 @@ class TrainingController(QObject):
         self._end(worker.progress)
 
     def reset(self, settings: RunSettings) -> None:
-        """Stop, and replace the model by an untrained one made from ``settings``."""
+        """Stop, and replace the model by an untrained one made from ``settings`` (made in the
+        background; a start before it is ready wins)."""
         self.stop(quiet=True)
-        model = self._new_model(settings)
-        if model is None:
-            return
-        self.session.reset_model(model)
-        self.curveCleared.emit()
-        self.status.emit("Reset: an untrained model (all ten networks start identical).", False)
+        self._run += 1
+        run = self._run
+        run_in_background(
+            settings.new_model,
+            functools.partial(self._on_reset_model, run),
+            functools.partial(self._on_bad_settings, run),
+            "reset",
+        )
 
     def evaluate(self) -> None:
         """Score a copy of the current model on the whole validation split, in the background.
@@ -242,11 +248,18 @@ class TrainingController(QObject):
             return
         self._evaluating, self._evaluate_again = True, False
         self._evaluation += 1
-        number, model, split = self._evaluation, self.session.snapshot(), dataset.val
+        number, model, lock, split = (
+            self._evaluation,
+            self.session.model,
+            self.session.lock,
+            dataset.val,
+        )
         self.evaluating.emit(len(split))
 
         def job() -> tuple[Any, np.ndarray]:
-            norms = label_norms(model, split.images)
+            with lock:  # a consistent copy, made here: a large model takes a while to copy
+                copy = model.copy()
+            norms = label_norms(copy, split.images)
             return score(norms, split.labels), winning_labels(norms)
 
         run_in_background(
@@ -265,12 +278,20 @@ class TrainingController(QObject):
 
     # -- results ----------------------------------------------------------------------------
 
-    def _new_model(self, settings: RunSettings) -> NormClassifier | None:
-        try:
-            return settings.new_model()
-        except (TypeError, ValueError) as error:
+    def _on_prepared(self, run: int, metadata: dict[str, Any], model: NormClassifier) -> None:
+        if run == self._run:
+            self.session.set_model(model, metadata)
+
+    def _on_reset_model(self, run: int, model: NormClassifier) -> None:
+        if run != self._run:
+            return
+        self.session.reset_model(model)
+        self.curveCleared.emit()
+        self.status.emit("Reset: an untrained model (all ten networks start identical).", False)
+
+    def _on_bad_settings(self, run: int, error: BaseException) -> None:
+        if run == self._run:
             self.status.emit(f"Bad hyperparameters: {error}", True)
-            return None
 
     def _on_snapshot(self, run: int, snapshot: Snapshot) -> None:
         if run != self._run:

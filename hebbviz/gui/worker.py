@@ -26,6 +26,7 @@ import contextlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,10 +134,12 @@ class TrainingWorker(QObject):
 
     Parameters
     ----------
-    model : NormClassifier
-        Learns in place, only while ``lock`` is held.
+    model : NormClassifier, or a function without arguments that makes one
+        Learns in place, only while ``lock`` is held. A function is called in the worker's
+        thread, so that a heavy initialisation never holds up the GUI (a ``TypeError`` or
+        ``ValueError`` from it is reported as bad hyperparameters).
     lock : threading.Lock
-        The window's model lock.
+        The session's model lock.
     split : Split
         The training images (already balanced or capped).
     epochs, seed : int
@@ -151,6 +154,8 @@ class TrainingWorker(QObject):
 
     Signals
     -------
+    prepared(NormClassifier)
+        The model to be trained, before the first image is learned.
     yielded(Snapshot)
         After every chunk of the generator (with the validation accuracy when evaluated).
     stepped(Step)
@@ -162,6 +167,7 @@ class TrainingWorker(QObject):
         failed; the thread has ended by then.
     """
 
+    prepared = Signal(object)
     yielded = Signal(object)
     stepped = Signal(object)
     errored = Signal(str)
@@ -169,7 +175,7 @@ class TrainingWorker(QObject):
 
     def __init__(
         self,
-        model: NormClassifier,
+        model: NormClassifier | Callable[[], NormClassifier],
         lock: threading.Lock,
         split: Split,
         *,
@@ -181,7 +187,9 @@ class TrainingWorker(QObject):
         paused: bool = False,
     ) -> None:
         super().__init__()
-        self.model = model
+        self._make = model if callable(model) else None
+        self.model: NormClassifier | None = None if callable(model) else model
+        """The model trained (None until a function made it)."""
         self.lock = lock
         self.split = split
         self.epochs = epochs
@@ -271,6 +279,13 @@ class TrainingWorker(QObject):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
         eval_every = self.eval_every
         snapshot_every = min(MAX_PIECE * 4, eval_every or MAX_PIECE * 4)
+        if self.model is None:
+            try:
+                self.model = self._make()
+            except (TypeError, ValueError) as error:
+                self.errored.emit(f"Bad hyperparameters: {error}")
+                return
+        self.prepared.emit(self.model)
         try:
             for snapshot in train(
                 _Controlled(self.model, self),  # type: ignore[arg-type]

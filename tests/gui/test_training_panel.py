@@ -30,7 +30,8 @@ def test_start_trains_a_new_model_and_feeds_the_views(panel, window, qtbot):
     window.tabs.setCurrentWidget(window.weight_view)
     old = window.session.model
     panel.start_button.click()
-    assert window.session.model is not old and window.training.worker is not None
+    assert window.training.worker is not None
+    qtbot.waitUntil(lambda: window.session.model is not old, timeout=10_000)  # made off-thread
     qtbot.waitUntil(lambda: window.training.worker is None, timeout=60_000)
     assert window.session.model.seen.tolist() == [10] * 10
     assert panel.progress.value() == panel.progress.maximum() == 100
@@ -54,7 +55,7 @@ def test_closing_the_window_mid_training_leaves_no_running_thread(panel, window,
     panel.start_button.click()
     worker = window.training.worker
     qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
-    window.close()
+    window.close()  # the only time the GUI waits (briefly) for a run's thread
     assert not worker.running
     assert window.training.worker is None
     assert worker.progress.seen < worker.total
@@ -65,8 +66,11 @@ def test_reset_mid_training_stops_and_shows_an_untrained_model(panel, window, qt
     panel.start_button.click()
     worker = window.training.worker
     qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
+    trained = window.session.model
     panel.reset_button.click()
-    assert not worker.running and window.training.worker is None
+    assert window.training.worker is None  # at once: the GUI does not wait for the thread
+    qtbot.waitUntil(lambda: not worker.running, timeout=5000)
+    qtbot.waitUntil(lambda: window.session.model is not trained, timeout=10_000)
     assert window.session.model.seen.sum() == 0
     assert window.session.model.params()["k"] == 4
 
