@@ -357,3 +357,49 @@ def test_no_module_outside_gui_imports_qt():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _corrupt_model(path: Path) -> Path:
+    """A model file whose metadata names its rule as a list: loading it once raised TypeError."""
+    import json
+
+    from hebbviz.modelfile import METADATA_KEY
+
+    with np.load(default_model_path()) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    metadata = json.loads(str(arrays[METADATA_KEY]))
+    metadata["rule"] = [metadata["rule"]]
+    arrays[METADATA_KEY] = np.array(json.dumps(metadata))
+    np.savez(path, **arrays)
+    return path
+
+
+@pytest.mark.parametrize("problem", ["corrupt model", "missing data folder", "bad data folder"])
+def test_a_remembered_model_or_data_folder_that_cannot_load_never_stops_the_app(
+    problem, qtbot, tmp_path, messages
+):
+    from hebbviz.gui import preferences
+
+    settings = preferences.settings()
+    if problem == "corrupt model":
+        bad = _corrupt_model(tmp_path / "corrupt.npz")
+        settings.setValue(preferences.KEY_LAST_MODEL, str(bad))
+    else:
+        bad = tmp_path / "digits"
+        if problem == "bad data folder":
+            bad.mkdir()
+            (bad / "train-images-idx3-ubyte").write_bytes(b"not an IDX file")
+            (bad / "train-labels-idx1-ubyte").write_bytes(b"nor this")
+        settings.setValue(preferences.KEY_LAST_DATA_DIR, str(bad))
+    settings.sync()
+
+    started = MainWindow()  # as `hebbviz` starts: the last model, then the last data folder
+    qtbot.addWidget(started)
+    started.session.load_startup_model()
+    with qtbot.waitSignal(started.session.datasetChanged, timeout=60_000):
+        started.session.load_dataset()
+    assert messages == []  # nothing to answer before the app can be used
+    assert started.session.path == default_model_path()
+    assert started.session.dataset is not None and str(bad) not in started.session.dataset.source
+    notice = started.statusBar().currentMessage()
+    assert str(bad) in notice and "not loaded" in notice
