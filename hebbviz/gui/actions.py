@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -109,4 +110,18 @@ def build_menus(
                     menu.addAction(extra)
             else:
                 menu.addAction(actions[entry])
+    return actions
+
+
+def build_teach_actions(window: QMainWindow, teach: Callable[[int], object]) -> list[QAction]:
+    """Keys 0-9: ``teach(label)`` (teach mode; the actions start disabled)."""
+    actions = []
+    for label in range(10):
+        action = QAction(f"Teach {label}", window)
+        action.setShortcut(QKeySequence(str(label)))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setEnabled(False)
+        action.triggered.connect(lambda _=False, n=label: teach(n))
+        window.addAction(action)
+        actions.append(action)
     return actions

@@ -1,8 +1,15 @@
-"""The "What am I looking at?" panel: norm-based cognition in a few paragraphs."""
+"""The "What am I looking at?" panel (norm-based cognition) and the About box."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 HELP_HTML = """
 <h2>What am I looking at?</h2>
@@ -64,3 +71,17 @@ class HelpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(buttons)
+
+
+def show_about(parent: QWidget) -> None:
+    """The About box."""
+    from hebbviz import __version__
+
+    QMessageBox.about(
+        parent,
+        "About hebbviz",
+        f"<b>hebbviz {__version__}</b><p>Ten small Hebbian networks learn handwritten digits "
+        "without backpropagation; the longest answer wins.</p><p>Method: Kei Itoh, "
+        "arXiv:2411.05861 (2024). MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. "
+        "Burges.</p>",
+    )

@@ -12,33 +12,28 @@ controller, in one place.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
-    QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QWidget,
 )
 
-from hebbviz.data.dataset import Dataset
-from hebbviz.errors import HebbvizError
-from hebbviz.gui.actions import build_menus
+from hebbviz.gui.actions import build_menus, build_teach_actions
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
-from hebbviz.gui.help import HelpDialog
+from hebbviz.gui.help import HelpDialog, show_about
 from hebbviz.gui.metrics_view import MetricsView
+from hebbviz.gui.model_files import ModelFiles
 from hebbviz.gui.preferences import Preferences
 from hebbviz.gui.session import Session
+from hebbviz.gui.status_view import StatusView
 from hebbviz.gui.training_controller import TrainingController
 from hebbviz.gui.training_panel import TrainingPanel
 from hebbviz.gui.weight_view import WeightView
-from hebbviz.gui.widgets import ElidedLabel
 from hebbviz.gui.worker import Progress
 
 REFRESH_MS = 10
@@ -61,23 +56,6 @@ FRAME_ALLOWANCE = QSize(16, 48)
 
 DOCK_SHARE = 0.22
 """The share of the window's width a dock (Training) gets when the window is sized."""
-
-MODEL_FILTER = "hebbviz models (*.npz);;All files (*)"
-
-
-def short_source(dataset: Dataset) -> str:
-    """Where ``dataset`` came from, short enough for the status bar: a folder by its name only
-    (e.g. "MNIST, folder mnist-10k"); the full ``source`` goes in a tooltip."""
-    if dataset.synthetic:
-        return "synthetic digits"
-    head, found, folder = dataset.source.partition(" from folder ")
-    if found:
-        path = Path(folder)
-        if path.name == "raw":  # the torchvision layout (MNIST/raw) inside the folder chosen
-            path = path.parent.parent
-        return f"{head}, folder {path.name}"
-    head, found, _ = dataset.source.partition(" via torchvision in ")
-    return f"{head} (torchvision)" if found else dataset.source
 
 
 class MainWindow(QMainWindow):
@@ -124,12 +102,14 @@ class MainWindow(QMainWindow):
         self.dock.setWidget(self.training_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.classroom = Classroom(self)
-        self.recent_menu = QMenu("Open &recent", self)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        extras = {"recent": self.recent_menu, "dock": self.dock.toggleViewAction()}
+        self.status_view = StatusView(self.statusBar())
+        self.model_label = self.status_view.model_label
+        self.data_label = self.status_view.data_label
+        self.kernel_label = self.status_view.kernel_label
+        self.files = ModelFiles(self, self.session, self.preferences, self.statusBar())
+        extras = {"recent": self.files.recent_menu, "dock": self.dock.toggleViewAction()}
         self.menu_actions = build_menus(self, self._slots(), extras)
-        self.teach_actions = self._teach_actions()
-        self._build_status()
+        self.teach_actions = build_teach_actions(self, self.teach)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -168,41 +148,15 @@ class MainWindow(QMainWindow):
         widths = [max(d.minimumSizeHint().width(), int(DOCK_SHARE * size.width())) for d in docks]
         self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
-    def _build_status(self) -> None:
-        self.model_label = ElidedLabel()
-        self.data_label = ElidedLabel("data: none yet", Qt.TextElideMode.ElideMiddle)
-        self.kernel_label = QLabel("Compiling kernels...")
-        self.kernel_label.setToolTip(
-            "The learning rules run as compiled Numba kernels; they are compiled (or loaded from "
-            "the cache) in the background when the app starts."
-        )
-        status = self.statusBar()
-        status.addWidget(self.model_label, 1)
-        status.addPermanentWidget(self.data_label)
-        status.addPermanentWidget(self.kernel_label)
-
-    def _teach_actions(self) -> list[QAction]:
-        """Keys 0-9 teach the drawing, while teach mode is on."""
-        actions = []
-        for label in range(10):
-            action = QAction(f"Teach {label}", self)
-            action.setShortcut(QKeySequence(str(label)))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setEnabled(False)
-            action.triggered.connect(lambda _=False, n=label: self.teach(n))
-            self.addAction(action)
-            actions.append(action)
-        return actions
-
     # ------------------------------------------------------------------ wiring
 
     def _slots(self) -> dict[str, object]:
         training, panel = self.training, self.training_panel
         return {
-            "data": self.choose_data_dir,
+            "data": self.files.choose_data_dir,
             "quit": self.close,
-            "open": self.choose_model,
-            "save": self.choose_save_path,
+            "open": self.files.choose_model,
+            "save": self.files.choose_save_path,
             "default": self.session.load_default_model,
             "undo": self.canvas.undo,
             "clear": self.canvas.clear,
@@ -219,7 +173,7 @@ class MainWindow(QMainWindow):
             "reset": lambda: training.reset(panel.settings()),
             "evaluate": training.evaluate,
             "help": self.show_help,
-            "about": self.show_about,
+            "about": lambda: show_about(self),
         }
 
     def _connect(self) -> None:
@@ -227,14 +181,17 @@ class MainWindow(QMainWindow):
         self.canvas.drawingChanged.connect(self._schedule_refresh)
         self.central.helpRequested.connect(self.show_help)
         self.metrics_view.digitChosen.connect(self.canvas.show_digit)
+        self.files.saved.connect(self.show_model_info)
 
         session.modelChanged.connect(self._on_model_changed)
         session.modelLearned.connect(self._on_model_learned)
         session.datasetChanged.connect(self._on_dataset_changed)
-        session.datasetLoading.connect(lambda: self.data_label.setText("data: loading..."))
+        session.datasetLoading.connect(lambda: self.status_view.show_data_text("data: loading..."))
         session.datasetFailed.connect(self._on_dataset_failed)
-        session.kernelsReady.connect(self._on_kernels_ready)
-        session.kernelsFailed.connect(self._on_kernels_failed)
+        session.kernelsReady.connect(lambda: self.status_view.show_kernels("Kernels ready"))
+        session.kernelsFailed.connect(
+            lambda message: self.status_view.show_kernels("Kernels failed to compile", message)
+        )
         session.notice.connect(self.statusBar().showMessage)
 
         panel.startRequested.connect(lambda: training.start(panel.settings()))
@@ -318,10 +275,9 @@ class MainWindow(QMainWindow):
     def show_model_info(self) -> None:
         """Describe the current model (and what a run is doing with it) in the status bar."""
         text = self.session.describe(self.training.activity(), self.training.val_accuracy)
-        self.model_label.setText(text)
-        source = self.session.metadata.get("data_source")
-        path = self.session.path or "not saved to a file"
-        self.model_label.setToolTip(f"{text}\n{path}\ntrained on: {source or 'nothing'}")
+        self.status_view.show_model(
+            text, self.session.path, self.session.metadata.get("data_source")
+        )
 
     def _apply_classes(self) -> None:
         classes = self.session.classes()
@@ -379,78 +335,14 @@ class MainWindow(QMainWindow):
         self.training_panel.show_drawings_count(self.session.store)
         if dataset is None:
             return
-        self.data_label.setText(f"data: {short_source(dataset)}")
-        self.data_label.setToolTip(
-            f"{dataset.source}\n{len(dataset.train):,} training and {len(dataset.val):,} "
-            "validation images"
-        )
+        self.status_view.show_dataset(dataset)
         self.metrics_view.set_classes(dataset.classes)
         self._apply_classes()
         self.refresh_answer()
 
     def _on_dataset_failed(self, message: str) -> None:
-        self.data_label.setText("data: none")
+        self.status_view.show_data_text("data: none")
         QMessageBox.warning(self, "Cannot open data", message)
-
-    def _on_kernels_ready(self) -> None:
-        self.kernel_label.setText("Kernels ready")
-
-    def _on_kernels_failed(self, message: str) -> None:
-        self.kernel_label.setText("Kernels failed to compile")
-        self.kernel_label.setToolTip(message)
-
-    # ------------------------------------------------------------------ files (with dialogs)
-
-    def open_model(self, path: str | Path) -> bool:
-        """Load a model file; a bad file gets a message box (its one-line reason) and changes
-        nothing. Returns whether it loaded."""
-        try:
-            self.session.open_model(path)
-        except HebbvizError as error:
-            QMessageBox.warning(self, "Cannot open model", str(error))
-            return False
-        self.statusBar().showMessage(f"Opened {path}", 5000)
-        return True
-
-    def choose_model(self) -> None:
-        """Ask for a model file and open it."""
-        start = str(self.session.path.parent) if self.session.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open model", start, MODEL_FILTER)
-        if path:
-            self.open_model(path)
-
-    def save_model_to(self, path: str | Path) -> bool:
-        """Save the current model; errors get a message box. Returns whether it saved."""
-        try:
-            self.session.save_model(path)
-        except HebbvizError as error:
-            QMessageBox.warning(self, "Cannot save model", str(error))
-            return False
-        self.show_model_info()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
-
-    def choose_save_path(self) -> None:
-        """Ask where to save the current model, then save it."""
-        start = str(self.session.path) if self.session.path else "model.npz"
-        path, _ = QFileDialog.getSaveFileName(self, "Save model", start, MODEL_FILTER)
-        if path:
-            self.save_model_to(path if Path(path).suffix else path + ".npz")
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.preferences.recent_models()
-        for number, path in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{number} {path}")
-            action.triggered.connect(lambda checked=False, p=path: self.open_model(p))
-        if not recent:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-
-    def choose_data_dir(self) -> None:
-        """Ask for a folder of IDX files and use it as the data set."""
-        path = QFileDialog.getExistingDirectory(self, "Open a folder of MNIST-format IDX files")
-        if path:
-            self.session.load_dataset(path)
 
     # ------------------------------------------------------------------ help and closing
 
@@ -461,18 +353,6 @@ class MainWindow(QMainWindow):
         self._help.show()
         self._help.raise_()
         self._help.activateWindow()
-
-    def show_about(self) -> None:
-        from hebbviz import __version__
-
-        QMessageBox.about(
-            self,
-            "About hebbviz",
-            f"<b>hebbviz {__version__}</b><p>Ten small Hebbian networks learn handwritten digits "
-            "without backpropagation; the longest answer wins.</p><p>Method: Kei Itoh, "
-            "arXiv:2411.05861 (2024). MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. "
-            "Burges.</p>",
-        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.training.shutdown()

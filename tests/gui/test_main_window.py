@@ -246,8 +246,8 @@ def test_save_reopen_and_remember_recent_models(window, messages, tmp_path, qtbo
     window.canvas.show_digit(known_digits[7][1])
     norms = window.session.model.label_norms(window.canvas.framed_image()[None])
     path = tmp_path / "mine.npz"
-    assert window.save_model_to(path)
-    assert window.open_model(path)
+    assert window.files.save_model_to(path)
+    assert window.files.open_model(path)
     assert window.session.path == path and not messages
     framed = window.canvas.framed_image()[None]
     np.testing.assert_allclose(window.session.model.label_norms(framed), norms)
@@ -259,8 +259,8 @@ def test_save_reopen_and_remember_recent_models(window, messages, tmp_path, qtbo
     qtbot.addWidget(again)
     again.session.load_startup_model()
     assert again.session.path == path
-    again._fill_recent_menu()
-    assert any(str(path) in action.text() for action in again.recent_menu.actions())
+    again.files.fill_recent_menu()
+    assert any(str(path) in action.text() for action in again.files.recent_menu.actions())
 
 
 def test_without_the_default_model_the_app_opens_untrained(qtbot, monkeypatch, tmp_path):
