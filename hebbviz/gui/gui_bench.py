@@ -80,6 +80,15 @@ def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt im
     return app, window, dataset
 
 
+def _context(dataset: Any) -> dict[str, Any]:
+    """Where a measurement was made: the data, the cores and the load."""
+    return {
+        "data": dataset.source,
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": os.getloadavg()[0],
+    }
+
+
 def _heartbeat(beats: list[float]):  # noqa: ANN202
     """A precise 5 ms timer on the GUI thread that records when it ticks (not started)."""
     from PySide6.QtCore import Qt, QTimer
@@ -231,9 +240,7 @@ def run_gui_bench(
         "seconds": elapsed,
         "images_trained": int(trained),
         "train_images_per_s": trained / elapsed,
-        "data": dataset.source,
-        "cpu_count": os.cpu_count(),
-        "load_average_1min": os.getloadavg()[0],
+        **_context(dataset),
         "worker_error": error,
     }
 
@@ -332,9 +339,7 @@ def run_gui_soak(
         "rules": list(rules),
         "seconds": elapsed,
         "settle_seconds": settle,
-        "data": dataset.source,
-        "cpu_count": os.cpu_count(),
-        "load_average_1min": os.getloadavg()[0],
+        **_context(dataset),
     }
 
 
