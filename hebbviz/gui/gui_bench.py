@@ -33,6 +33,7 @@ POINTS_PER_STROKE = 30
 SOAK_STROKE_MS = 1000  # the soak draws a stroke every second
 SOAK_RULES = ("oja", "itoh", "sanger")
 SOAK_SETTLE_S = 60.0  # the soak's memory baseline is taken after the first minute
+SOAK_PER_LABEL = 20  # short soak runs (200 images, one epoch): many restarts
 
 
 def _strokes() -> list[list[tuple[float, float]]]:
@@ -265,8 +266,8 @@ def run_gui_soak(
     rules: tuple[str, ...] = SOAK_RULES,
 ) -> dict[str, Any]:
     """Keep the app training for ``seconds``: a new run of the next rule of ``rules`` (the
-    panel's default settings but one epoch, full speed) whenever one finishes, and a stroke
-    drawn every second.
+    panel's default hyperparameters, ``SOAK_PER_LABEL`` images per label, one epoch, full speed)
+    whenever one finishes, and a stroke drawn every second.
 
     Returns
     -------
@@ -278,7 +279,7 @@ def run_gui_soak(
     """
     import gc
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEvent, QTimer
 
     from hebbviz.gui.worker import TrainingWorker
 
@@ -292,7 +293,8 @@ def run_gui_soak(
 
     def start_next() -> None:
         panel.rule_choice.setCurrentText(rules[runs["started"] % len(rules)])
-        panel.epochs.setValue(1)  # short runs: many restarts
+        panel.per_label.setValue(SOAK_PER_LABEL)
+        panel.epochs.setValue(1)
         if training.start(panel.settings()):
             runs["started"] += 1
 
@@ -319,10 +321,11 @@ def run_gui_soak(
     pen.stop()
     heartbeat.stop()
     training.ended.disconnect(on_ended)
-    training.shutdown()
-    window.close()
+    window.close()  # stops the run and lets its thread end
     window.deleteLater()
-    app.processEvents()
+    for _ in range(3):  # the ended runs' last signals, then their workers' deleteLater
+        app.processEvents()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
     workers = sum(isinstance(o, TrainingWorker) for o in gc.get_objects())
     gaps = np.diff([began, *beats]) if beats else np.array([elapsed])

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.training = TrainingController(self.session, self)
         self._help: HelpDialog | None = None
         self._model_info_shown = 0.0
+        self._progress_shown = None
         self._info_seen = 0
         """Images learned when the running model was last described (0: not since its start)."""
         self.setWindowTitle("Draw a digit")
@@ -221,9 +222,9 @@ class MainWindow(QMainWindow):
         training.curvePoint.connect(panel.curve.add_point)
         training.curvePoint.connect(self.metrics_view.curve.add_point)
         training.ended.connect(self._on_run_ended)
-        training.evaluating.connect(self.metrics_view.show_evaluating)
-        training.evaluated.connect(self.metrics_view.show_evaluation)
-        training.evaluationFailed.connect(self.metrics_view.show_failure)
+        training.evaluator.evaluating.connect(self.metrics_view.show_evaluating)
+        training.evaluator.evaluated.connect(self.metrics_view.show_evaluation)
+        training.evaluator.failed.connect(self.metrics_view.show_failure)
 
     # ------------------------------------------------------------------ the answer
 
@@ -289,6 +290,9 @@ class MainWindow(QMainWindow):
     def _on_model_changed(self) -> None:
         model = self.session.model
         self._apply_classes()
+        worker = self.training.worker
+        if worker is not None and worker.model is model:  # the run's model, just made
+            self.weight_view.set_feed(worker)  # its weights, copied by the worker as it learns
         deskewed = bool(model.params().get("deskew"))
         self.contributions.show_unavailable(not type(model).has_contributions, deskewed)
         if not self.training.running:  # a model opened or reset: nothing of a run before
@@ -306,7 +310,6 @@ class MainWindow(QMainWindow):
 
     def _on_run_started(self) -> None:
         self._info_seen = 0
-        self.weight_view.set_feed(self.training.worker)
 
     def _on_run_ended(self, progress: Progress) -> None:
         self.training_panel.show_progress(progress)
@@ -316,10 +319,12 @@ class MainWindow(QMainWindow):
         self.refresh_answer()
 
     def _on_frame(self) -> None:
-        """Show the run's newest progress (at most 10 times a second)."""
+        """Show the run's newest progress (at most 10 times a second; nothing when it has not
+        changed)."""
         progress = self.training.progress
-        if progress is None:
+        if progress is None or progress is self._progress_shown:
             return
+        self._progress_shown = progress
         self.training_panel.show_progress(progress)
         if progress.seen:
             self.refresh_answer()  # the answer to the drawing, as the model learns

@@ -1,10 +1,11 @@
 """The training controller: the one current run, from a frozen :class:`RunSettings`.
 
-It makes the run's model (through the session, the only place the model is replaced), starts a
-:class:`~hebbviz.gui.worker.TrainingWorker`, relays its results as signals for the views and scores
-the finished model in the background. Every run and every evaluation gets a number; results of
-an older one arrive late and are dropped. A worker is let go (``deleteLater``) when its run ends,
-and the GUI thread never waits for one, except when the app closes.
+It starts a :class:`~hebbviz.gui.worker.TrainingWorker` (which makes the run's model in its own
+thread), makes that model the session's (the session is the only place the model is replaced),
+relays the run's results as signals for the views, and has the finished model scored in the
+background (:class:`~hebbviz.gui.evaluator.Evaluator`). Every run gets a number; results of an
+older one arrive late and are dropped. A worker is let go (``deleteLater``) when its run ends,
+and the GUI thread never waits for one, except briefly when the app closes.
 """
 
 from __future__ import annotations
@@ -14,16 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 
 from hebbviz.data.dataset import Dataset, Split, balance
-from hebbviz.evaluation import label_norms, score
 from hebbviz.gui.background import run_in_background
+from hebbviz.gui.evaluator import Evaluator
 from hebbviz.gui.session import Session
 from hebbviz.gui.worker import Progress, Step, TrainingWorker
 from hebbviz.models import rule_class
-from hebbviz.models.base import NormClassifier, winning_labels
+from hebbviz.models.base import NormClassifier
 from hebbviz.training import Snapshot
 
 CURVE_POINTS = 20
@@ -75,8 +75,6 @@ class TrainingController(QObject):
         One image learned on its own (slow motion or Step).
     ended(Progress)
         A run ended (finished, stopped or failed), with its last progress; the model is still.
-    evaluating(int), evaluated(Evaluation, Split, ndarray), evaluationFailed(str)
-        The whole validation split scored in the background, with the predictions.
     """
 
     runningChanged = Signal(bool)
@@ -87,9 +85,6 @@ class TrainingController(QObject):
     curvePoint = Signal(int, float)
     stepped = Signal(object)
     ended = Signal(object)
-    evaluating = Signal(int)
-    evaluated = Signal(object, object, object)
-    evaluationFailed = Signal(str)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -102,9 +97,8 @@ class TrainingController(QObject):
         self._run = 0
         self._val_is_whole = False
         self._last_snapshot: Snapshot | None = None
-        self._evaluation = 0
-        self._evaluating = False
-        self._evaluate_again = False
+        self.evaluator = Evaluator(session, self)
+        """Scores finished models on the validation split."""
         session.modelChanged.connect(self._on_model_changed)
         session.modelLearned.connect(self._forget_accuracy)
 
@@ -237,37 +231,8 @@ class TrainingController(QObject):
         )
 
     def evaluate(self) -> None:
-        """Score a copy of the current model on the whole validation split, in the background.
-        While one evaluation runs, a new request waits for it and then scores the newest model
-        (requests in between count once)."""
-        dataset = self.session.dataset
-        if dataset is None or len(dataset.val) == 0:
-            return
-        if self._evaluating:
-            self._evaluate_again = True
-            return
-        self._evaluating, self._evaluate_again = True, False
-        self._evaluation += 1
-        number, model, lock, split = (
-            self._evaluation,
-            self.session.model,
-            self.session.lock,
-            dataset.val,
-        )
-        self.evaluating.emit(len(split))
-
-        def job() -> tuple[Any, np.ndarray]:
-            with lock:  # a consistent copy, made here: a large model takes a while to copy
-                copy = model.copy()
-            norms = label_norms(copy, split.images)
-            return score(norms, split.labels), winning_labels(norms)
-
-        run_in_background(
-            job,
-            lambda result: self._on_evaluated(number, split, result),
-            lambda error: self._on_evaluation_failed(number, error),
-            "evaluate",
-        )
+        """Score the current model on the whole validation split (see :class:`Evaluator`)."""
+        self.evaluator.evaluate()
 
     def shutdown(self) -> None:
         """The app closes: stop the run and let its thread leave (briefly waiting for it)."""
@@ -346,26 +311,9 @@ class TrainingController(QObject):
         self.pausedChanged.emit(False)
         self.ended.emit(progress)
 
-    def _on_evaluated(self, number: int, split: Split, result: tuple[Any, np.ndarray]) -> None:
-        self._evaluation_done()
-        if number == self._evaluation:
-            evaluation, predicted = result
-            self.evaluated.emit(evaluation, split, predicted)
-
-    def _on_evaluation_failed(self, number: int, error: BaseException) -> None:
-        self._evaluation_done()
-        if number == self._evaluation:
-            self.evaluationFailed.emit(f"evaluation failed: {type(error).__name__}: {error}")
-
-    def _evaluation_done(self) -> None:
-        self._evaluating = False
-        if self._evaluate_again:
-            self.evaluate()
-
     def _on_model_changed(self) -> None:
         if self.worker is not None and self.session.model is not self.worker.model:
             self.stop()  # another model was opened: this run's model is no longer shown
-        self._evaluation += 1  # an evaluation under way scores the model before: dropped
         self._forget_accuracy()
 
     def _forget_accuracy(self, _: object = None) -> None:

@@ -2,7 +2,7 @@
 :func:`hebbviz.gui.background.run_in_background`).
 
 The generator hands each chunk to ``model.learn_many``; the worker intercepts that call and cuts
-the chunk into short pieces, each learned while holding the window's model lock (so a drawing is
+the chunk into short pieces, each learned while holding the session's model lock (so a drawing is
 always classified with a consistent model), with the lock free in between. The validation passes
 are cut the same way: each piece of ``label_norms`` runs under the lock, so a teach step from the
 GUI (which learns under the lock) never lands in the middle of one. Between two pieces

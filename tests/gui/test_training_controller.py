@@ -140,7 +140,9 @@ def test_a_hundred_start_stop_cycles_leave_no_workers_or_models_behind(
 
 def test_an_evaluation_of_a_replaced_model_is_dropped(controller, qtbot):
     shown: list[object] = []
-    controller.evaluated.connect(lambda evaluation, split, predicted: shown.append(evaluation))
+    controller.evaluator.evaluated.connect(
+        lambda evaluation, split, predicted: shown.append(evaluation)
+    )
     controller.evaluate()
     controller.session.set_model(MovingCentroids(), None)  # before the evaluation arrives
     controller.evaluate()  # waits for the first, then scores the new model

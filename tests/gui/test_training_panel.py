@@ -120,3 +120,34 @@ def test_the_data_set_is_named_short_with_the_full_source_in_a_tooltip(window, m
     window.session.set_dataset(open_folder(mnist_dir))
     assert window.data_label.full_text() == f"data: MNIST, folder {mnist_dir.name}"
     assert str(mnist_dir) in window.data_label.toolTip()
+
+
+def test_the_weights_tab_is_fed_by_a_run_only_once_its_model_is_shown(panel, window, qtbot):
+    """Between Start and the new model (made in the run's thread), the tab shows the old model
+    and must not take the new one's weights (another rule's may not even fit its layout)."""
+    panel.rule_choice.setCurrentText("itoh")  # a heavy model, made off the GUI thread
+    panel.speed.setValue(RATES.index(30))
+    old = window.session.model
+    panel.start_button.click()
+    worker = window.training.worker
+    assert window.weight_view.feed is None and window.session.model is old
+    qtbot.waitUntil(lambda: window.session.model is worker.model, timeout=30_000)
+    assert window.weight_view.feed is worker and window.weight_view.model is worker.model
+    window.training.stop()
+    assert window.weight_view.feed is None
+
+
+def test_opening_a_model_leaves_nothing_of_the_run_before(panel, window, qtbot, tmp_path):
+    from hebbviz.modelfile import save_model
+    from hebbviz.models import rule_class
+
+    panel.step_button.click()
+    qtbot.waitUntil(lambda: "Learned one" in panel.step_view.caption.text(), timeout=60_000)
+    window.training.stop()
+    assert panel.progress.value() == 1
+    path = tmp_path / "itoh.npz"
+    save_model(path, rule_class("itoh")(hidden_layers=2), {})
+    assert window.files.open_model(path)
+    assert panel.rule_choice.currentText() == "itoh"
+    assert panel.progress.value() == 0
+    assert "Learned one" not in panel.step_view.caption.text()

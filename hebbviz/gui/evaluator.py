@@ -1,0 +1,96 @@
+"""Scoring the session's model on the whole validation split, in the background.
+
+One evaluation at a time: a request while one runs scores the newest model when it ends (any
+number of requests in between count once). Each evaluation gets a number, and a model replaced
+meanwhile makes the one under way stale: its result is dropped. The model is copied (under its
+lock) in the background thread too, so a large model never holds up the GUI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from hebbviz.data.dataset import Split
+from hebbviz.evaluation import label_norms, score
+from hebbviz.gui.background import run_in_background
+from hebbviz.gui.session import Session
+from hebbviz.models.base import winning_labels
+
+
+class Evaluator(QObject):
+    """Scores the session's current model on its data set's validation split.
+
+    Signals
+    -------
+    evaluating(int)
+        An evaluation of that many digits began.
+    evaluated(Evaluation, Split, ndarray)
+        The scores, the split scored and the predicted labels (-1 where undecided).
+    failed(str)
+    """
+
+    evaluating = Signal(int)
+    evaluated = Signal(object, object, object)
+    failed = Signal(str)
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._evaluation = 0
+        self._evaluating = False
+        self._evaluate_again = False
+        session.modelChanged.connect(self._drop_current)
+
+    def evaluate(self) -> None:
+        """Score a copy of the current model on the whole validation split, in the background."""
+        dataset = self.session.dataset
+        if dataset is None or len(dataset.val) == 0:
+            return
+        if self._evaluating:
+            self._evaluate_again = True
+            return
+        self._evaluating, self._evaluate_again = True, False
+        self._evaluation += 1
+        number, model, lock, split = (
+            self._evaluation,
+            self.session.model,
+            self.session.lock,
+            dataset.val,
+        )
+        self.evaluating.emit(len(split))
+
+        def job() -> tuple[Any, np.ndarray]:
+            with lock:  # a consistent copy, made here: a large model takes a while to copy
+                copy = model.copy()
+            norms = label_norms(copy, split.images)
+            return score(norms, split.labels), winning_labels(norms)
+
+        run_in_background(
+            job,
+            lambda result: self._on_evaluated(number, split, result),
+            lambda error: self._on_evaluation_failed(number, error),
+            "evaluate",
+        )
+
+    def _on_evaluated(self, number: int, split: Split, result: tuple[Any, np.ndarray]) -> None:
+        self._evaluation_done()
+        if number == self._evaluation:
+            evaluation, predicted = result
+            self.evaluated.emit(evaluation, split, predicted)
+
+    def _on_evaluation_failed(self, number: int, error: BaseException) -> None:
+        self._evaluation_done()
+        if number == self._evaluation:
+            self.failed.emit(f"evaluation failed: {type(error).__name__}: {error}")
+
+    def _evaluation_done(self) -> None:
+        self._evaluating = False
+        if self._evaluate_again:
+            self.evaluate()
+
+    def _drop_current(self) -> None:
+        """Another model: the evaluation under way (if any) scores the one before."""
+        self._evaluation += 1
