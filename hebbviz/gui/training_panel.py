@@ -253,7 +253,7 @@ class TrainingPanel(QWidget):
 
     def show_cleared(self) -> None:
         """A new (or reset) model: no progress, no curve."""
-        self.progress.setValue(0)
+        self.progress.reset()
         self.rate_label.setText(" ")
         self.curve.clear_points()
 

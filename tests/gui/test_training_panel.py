@@ -149,5 +149,5 @@ def test_opening_a_model_leaves_nothing_of_the_run_before(panel, window, qtbot, 
     save_model(path, rule_class("itoh")(hidden_layers=2), {})
     assert window.files.open_model(path)
     assert panel.rule_choice.currentText() == "itoh"
-    assert panel.progress.value() == 0
+    assert panel.progress.value() < panel.progress.minimum()  # reset: no count shown
     assert "Learned one" not in panel.step_view.caption.text()
