@@ -127,9 +127,11 @@ def _pen(canvas, on_event: Any, rest_moves: int = 0):  # noqa: ANN001, ANN202
                 cursor["point"] = 0
             return
         position = square_point(stroke[min(index, len(stroke) - 1)])
-        if index == 0:
+        if index == 0:  # press and the first move together: never a tap on the canvas
             canvas.clear()
             QTest.mousePress(canvas, Qt.MouseButton.LeftButton, no_keys, position)
+            cursor["point"] += 1
+            QTest.mouseMove(canvas, square_point(stroke[1]))
         elif index < len(stroke):
             QTest.mouseMove(canvas, position)
         else:

@@ -1,0 +1,28 @@
+"""``hebbviz bench --gui --soak``: a short soak restarts runs, measures, and leaves no worker."""
+
+from __future__ import annotations
+
+import math
+
+from hebbviz.cli import main
+from hebbviz.gui.gui_bench import describe_soak, run_gui_soak
+
+
+def test_a_short_soak_restarts_runs_and_leaves_no_worker_behind(mnist_dir, monkeypatch):
+    from hebbviz.gui import training_controller
+
+    monkeypatch.setattr(training_controller, "CURVE_POINTS", 2)  # short runs: few validations
+    result = run_gui_soak(str(mnist_dir), None, seconds=8.0, rules=("oja", "sanger"))
+    assert result["runs"] >= 2  # 200-image runs of the fast rules: several in 8 s
+    assert result["runs_started"] >= result["runs"]
+    assert result["workers_alive"] == 0
+    assert result["rss_mb_end"] > 50 and math.isfinite(result["rss_growth_pct"])
+    assert result["max_stall_ms"] >= 5  # at least one heartbeat interval
+    assert "runs finished" in describe_soak(result)
+
+
+def test_soak_needs_gui_and_a_positive_duration(capsys):
+    for args in (["--soak", "5"], ["--gui", "--soak", "0"]):
+        assert main(["bench", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "--soak" in err
