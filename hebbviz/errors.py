@@ -15,3 +15,7 @@ class DatasetError(HebbvizError):
 
 class ModelFileError(HebbvizError):
     """A model file that cannot be loaded: corrupt, foreign, or from a newer hebbviz."""
+
+
+class DownloadError(HebbvizError):
+    """A data set that could not be downloaded: every mirror failed, or a file cannot be written."""
