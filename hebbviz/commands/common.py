@@ -25,8 +25,8 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
         "--dataset",
         choices=DATASET_NAMES,
         default=argparse.SUPPRESS,
-        help="named data set; by default MNIST if torchvision downloaded it before, else "
-        "synthetic digits",
+        help="named data set: mnist-sample (shipped, the default), mnist, fashion-mnist, kmnist "
+        "(after `hebbviz download NAME`), synthetic, drawings",
     )
 
 
