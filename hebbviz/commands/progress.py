@@ -26,3 +26,36 @@ def train_with_progress(model: NormClassifier, split: Split, *, epochs: int, see
             if snapshot.diverged:
                 bar.set_postfix(diverged=len(snapshot.diverged))
     return snapshot
+
+
+class ByteBars:
+    """One bar per downloaded file, counting bytes, with their rate and the time left.
+
+    Its :meth:`report` is the ``report`` of :func:`hebbviz.data.download.download`; use it as a
+    context manager, so every bar is closed at the end.
+    """
+
+    def __init__(self) -> None:
+        self.bars: dict[str, tqdm] = {}
+
+    def report(self, file_name: str, done: int, total: int) -> None:
+        bar = self.bars.get(file_name)
+        if bar is None:
+            bar = self.bars[file_name] = tqdm(
+                desc=file_name,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
+        bar.total = total or None
+        bar.update(done - bar.n)
+
+    def __enter__(self) -> ByteBars:
+        return self
+
+    def __exit__(self, exc_type: type | None, *exc_info: object) -> None:
+        for bar in self.bars.values():
+            bar.leave = exc_type is None  # after a failure only its one-line error remains
+            bar.close()
