@@ -2,7 +2,8 @@
 
 The server's first path part says how it behaves: ``good`` serves the files, ``missing`` answers
 404, ``corrupt`` flips a byte (a wrong checksum), ``drop`` closes the connection halfway through
-the file, ``flaky`` does so only the first time a file is asked for, ``slow`` trickles.
+the file, ``flaky`` does so only the first time a file is asked for, ``slow`` trickles,
+``unsized`` does not say how long a file is.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "corrupt":
             body = body[:-1] + bytes([body[-1] ^ 1])
         self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
+        if kind != "unsized":
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if kind == "drop" or (kind == "flaky" and self.server.hits[self.path] == 1):
             self.wfile.write(body[: len(body) // 2])  # then the connection closes
@@ -139,6 +141,16 @@ def test_downloads_a_whole_data_set_and_trains_on_it(tmp_path, tiny, tiny_files)
     assert evaluate(model, dataset.test).accuracy > 0.8
 
 
+def test_a_file_of_unknown_size_is_reported_as_it_comes(tmp_path, tiny, tiny_files):
+    reports = []
+    download(
+        tiny, tmp_path, [tiny.mirrors[0].replace("good", "unsized")], lambda *r: reports.append(r)
+    )
+    for name, body in tiny_files.items():
+        mine = [(done, total) for file, done, total in reports if file == name]
+        assert mine[-1] == (len(body), 0) and all(total == 0 for _, total in mine)
+
+
 def test_files_already_there_and_verified_are_not_fetched_again(tmp_path, tiny, server):
     download(tiny, tmp_path)
     fetched = sum(server.hits.values())
@@ -188,6 +200,12 @@ def test_when_every_mirror_fails_one_line_names_each_failure_and_leaves_nothing(
     assert f"place them in {folder}" in message and "\n" not in message
     assert left_in(folder) == []
     assert server.hits["/drop/train-images-idx3-ubyte.gz"] == 2
+
+
+def test_a_folder_that_cannot_be_made_is_named(tmp_path, tiny):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(DownloadError, match=r"file/MNIST/raw: cannot create it \("):
+        download(tiny, tmp_path / "file")
 
 
 def test_a_mirror_must_be_an_http_url(tmp_path, tiny):

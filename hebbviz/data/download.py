@@ -144,30 +144,33 @@ def md5_of(path: Path) -> str:
         return hashlib.file_digest(file, "md5").hexdigest()
 
 
-class _Progress:
-    """What pooch's downloader drives for one file (tqdm's interface: ``total``, ``update``,
-    ``reset``, ``close``), passed on to ``report``; raises :class:`DownloadCancelled` when asked.
+@dataclass(frozen=True)
+class _Downloader:
+    """pooch's downloader for one file: streams it over HTTP(S) into the temporary file pooch
+    gives, reporting every chunk and stopping with :class:`DownloadCancelled` when asked.
+
+    (pooch's own ``HTTPDownloader`` counts every chunk as full, so the bytes it reports overshoot
+    when a server does not say a file's size, and it never closes the response.)
     """
 
-    def __init__(self, file_name: str, report: Report | None, cancelled: Callable[[], bool]):
-        self.file_name, self.report, self.cancelled = file_name, report, cancelled
-        self.total = self.done = 0
+    file_name: str
+    report: Report | None
+    cancelled: Callable[[], bool]
 
-    def __bool__(self) -> bool:  # pooch skips a progress bar that is false
-        return True
+    def __call__(self, url: str, output_file: str, _pooch: object) -> None:
+        import requests
 
-    def update(self, n: int) -> None:
-        if self.cancelled():
-            raise DownloadCancelled(f"{self.file_name}: download cancelled")
-        self.done = min(self.done + n, self.total) if self.total else self.done + n
-        if self.report is not None:
-            self.report(self.file_name, self.done, self.total)
-
-    def reset(self) -> None:
-        self.done = 0
-
-    def close(self) -> None:
-        pass
+        with requests.get(url, stream=True, timeout=TIMEOUT) as response:
+            response.raise_for_status()
+            total, done = int(response.headers.get("content-length", 0)), 0
+            with open(output_file, "wb") as file:
+                for chunk in response.iter_content(CHUNK_BYTES):
+                    if self.cancelled():
+                        raise DownloadCancelled(f"{self.file_name}: download cancelled")
+                    file.write(chunk)
+                    done += len(chunk)
+                    if self.report is not None:
+                        self.report(self.file_name, done, total)
 
 
 def _failure(error: Exception) -> str:
@@ -215,11 +218,7 @@ def _fetch(
     for mirror in mirrors:
         url = f"{mirror.rstrip('/')}/{file_name}"
         for attempt in range(1, ATTEMPTS_PER_MIRROR + 1):
-            downloader = pooch.HTTPDownloader(
-                progressbar=_Progress(file_name, report, cancelled),
-                chunk_size=CHUNK_BYTES,
-                timeout=TIMEOUT,
-            )
+            downloader = _Downloader(file_name, report, cancelled)
             try:
                 pooch.retrieve(url, f"md5:{md5}", file_name, folder, downloader=downloader)
                 return
@@ -283,6 +282,10 @@ def download(
         if not mirror.startswith(("http://", "https://")):
             raise DownloadError(f"{mirror}: a mirror is an http:// or https:// URL")
     folder = raw_folder(remote, root)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DownloadError(f"{folder}: cannot create it ({error.strerror or error})") from None
     for file_name, md5 in remote.files:
         if cancelled():
             raise DownloadCancelled(f"{remote.title}: download cancelled")
