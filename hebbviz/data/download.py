@@ -183,7 +183,7 @@ def _failure(error: Exception) -> str:
         return "connection dropped mid-file"
     if isinstance(error, requests.Timeout):
         return "timed out"
-    if isinstance(error, ValueError):  # pooch's checksum mismatch
+    if isinstance(error, ValueError) and "hash" in str(error):  # pooch's checksum mismatch
         return "wrong MD5 checksum"
     text = str(error)
     for clue, meaning in (
