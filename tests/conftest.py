@@ -15,7 +15,7 @@ from hebbviz.data.sources import sample_folder
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "", None)  # "" and None: this machine, to bind
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 
 
