@@ -3,7 +3,7 @@
 The server's first path part says how it behaves: ``good`` serves the files, ``missing`` answers
 404, ``corrupt`` flips a byte (a wrong checksum), ``drop`` closes the connection halfway through
 the file, ``flaky`` does so only the first time a file is asked for, ``slow`` trickles,
-``unsized`` does not say how long a file is.
+``unsized`` does not say how long a file is, ``stall`` keeps the client waiting.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "missing" or body is None:
             self.send_error(404)
             return
+        if kind == "stall":
+            time.sleep(1)  # longer than the test's read timeout
         if kind == "corrupt":
             body = body[:-1] + bytes([body[-1] ^ 1])
         self.send_response(200)
@@ -165,6 +167,14 @@ def test_404_and_refused_move_on_to_the_next_mirror(tmp_path, tiny, server, refu
     folder = download(tiny, tmp_path, mirrors)
     assert len(left_in(folder)) == 4
     assert server.hits["/missing/train-images-idx3-ubyte.gz"] == 1
+
+
+def test_a_mirror_that_stalls_times_out_and_the_next_is_tried(tmp_path, tiny, server, monkeypatch):
+    monkeypatch.setattr(downloads, "TIMEOUT", (5.0, 0.2))
+    folder = download(tiny, tmp_path, [server.url("stall"), server.url("good")])
+    assert len(left_in(folder)) == 4
+    with pytest.raises(DownloadError, match=r"/stall/: timed out\); download its files"):
+        download(tiny, tmp_path / "again", [server.url("stall")])
 
 
 def test_a_dropped_connection_is_tried_once_more(tmp_path, tiny, server):
