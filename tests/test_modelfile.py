@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import gzip
 import json
+import os
+import stat
 import tracemalloc
 
 import numpy as np
@@ -239,3 +241,12 @@ def test_array_layout_is_that_of_the_built_model(rule):
         model = rule_class(rule)(**params)
         layout = type(model).array_layout(params)
         assert layout == {key: (a.shape, a.dtype) for key, a in model.arrays().items()}
+
+
+def test_a_saved_model_gets_normal_permissions(tmp_path, trained):
+    old = os.umask(0o022)
+    try:
+        save_model(tmp_path / "m.npz", trained, {})
+    finally:
+        os.umask(old)
+    assert stat.filemode((tmp_path / "m.npz").stat().st_mode) == "-rw-r--r--"
