@@ -19,7 +19,7 @@ import numpy as np
 
 from hebbviz import __version__
 from hebbviz.atomic_file import atomic_write
-from hebbviz.errors import ModelFileError
+from hebbviz.errors import ModelFileError, unreadable_folder_as
 from hebbviz.models import RULES, rule_class
 from hebbviz.models.base import NormClassifier, check_arrays
 from hebbviz.npz_archive import read_npz
@@ -89,7 +89,9 @@ def load_model(path: str | Path) -> tuple[NormClassifier, dict[str, Any]]:
         shapes, dtypes or values.
     """
     path = Path(path)
-    if not path.is_file():
+    with unreadable_folder_as(ModelFileError):
+        found = path.is_file()
+    if not found:
         raise ModelFileError(f"{path}: no such model file")
     arrays = read_npz(path, ModelFileError, "model file")
     if METADATA_KEY not in arrays:

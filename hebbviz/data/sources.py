@@ -18,7 +18,7 @@ from hebbviz.data.dataset import DIGIT_CLASSES, Dataset, Split, split_validation
 from hebbviz.data.drawings import DrawingStore
 from hebbviz.data.idx import load_idx_split
 from hebbviz.data.synthetic import synthetic_digits
-from hebbviz.errors import DatasetError, HebbvizError
+from hebbviz.errors import DatasetError, HebbvizError, unreadable_folder_as
 
 VAL_FRACTION = 0.1
 SYNTHETIC_PER_LABEL = 600
@@ -106,20 +106,22 @@ def open_folder(folder: str | Path, val_fraction: float = VAL_FRACTION, seed: in
     Raises
     ------
     DatasetError
-        If the folder or its training files are missing, or any file is bad.
+        If the folder or its training files are missing, the folder may not be read, or any file
+        is bad.
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise DatasetError(f"{folder}: no such folder")
-    candidates = [folder, *(folder / sub / "raw" for sub in TORCHVISION_CLASSES.values())]
-    raw = next((c for c in candidates if _idx_file(c, "train-images-idx3-ubyte")), folder)
-    train_files = _idx_pair(raw, "train")
-    if train_files is None:
-        raise DatasetError(
-            f"{folder}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here "
-            "(nor in MNIST/raw, FashionMNIST/raw or KMNIST/raw)"
-        )
-    test_files = _idx_pair(raw, "t10k")
+    with unreadable_folder_as(DatasetError):
+        if not folder.is_dir():
+            raise DatasetError(f"{folder}: no such folder")
+        candidates = [folder, *(folder / sub / "raw" for sub in TORCHVISION_CLASSES.values())]
+        raw = next((c for c in candidates if _idx_file(c, "train-images-idx3-ubyte")), folder)
+        train_files = _idx_pair(raw, "train")
+        if train_files is None:
+            raise DatasetError(
+                f"{folder}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] "
+                "here (nor in MNIST/raw, FashionMNIST/raw or KMNIST/raw)"
+            )
+        test_files = _idx_pair(raw, "t10k")
     name = _name_of_folder(raw)
     return _with_validation(
         f"{TITLES[name]} from folder {raw}",
@@ -259,7 +261,9 @@ def open_dataset(
         return open_folder(data_dir, val_fraction, seed)
     if name is None:
         cached = torchvision_root() / TORCHVISION_CLASSES["mnist"] / "raw"
-        if _idx_file(cached, "train-images-idx3-ubyte"):
+        with unreadable_folder_as(DatasetError):
+            found = _idx_file(cached, "train-images-idx3-ubyte")
+        if found:
             return open_folder(cached, val_fraction, seed)
         return open_synthetic(val_fraction=val_fraction, seed=seed)
     key = name.lower()
