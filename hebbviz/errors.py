@@ -29,9 +29,8 @@ def unreadable_folder_as(error: type[HebbvizError]) -> Iterator[None]:
     try:
         yield
     except PermissionError as failure:
-        folder = next(
-            (f for f in Path(failure.filename).parents if _can_stat(f)), Path(failure.filename)
-        )
+        path = Path(failure.filename or ".")
+        folder = next((f for f in path.parents if _can_stat(f)), path)
         raise error(f"cannot read folder {folder} (permission denied)") from None
 
 

@@ -52,7 +52,7 @@ class ItohNetworks(NormClassifier):
     hidden_layers : int
         ``H >= 2`` hidden layers; ``H - 1`` hidden->hidden matrices learn.
     lr : float
-        The Hebbian learning rate.
+        The Hebbian learning rate, above zero.
     activation : {"relu", "step"}
         Of the hidden layers; step is ``x > 0 -> 1 else 0``.
     seed : int

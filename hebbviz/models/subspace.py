@@ -36,7 +36,7 @@ class SubspaceNetworks(NormClassifier):
     k : int
         Output units (weight rows) per label.
     lr : float
-        The learning rate of a network's first image.
+        The learning rate of a network's first image, above zero.
     lr_decay : float or None
         The rate of a network's image ``t`` (counted over all its images so far, across calls
         and epochs) is ``lr / (1 + t / lr_decay)``: it halves after ``lr_decay`` images.
