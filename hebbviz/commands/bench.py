@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from hebbviz.commands.common import add_data_options, dataset_from_args
+from hebbviz.commands.common import add_data_options, dataset_from_args, json_line
 from hebbviz.data.sources import open_folder
 from hebbviz.models import RULES
 
@@ -45,14 +44,14 @@ def run(args: argparse.Namespace) -> int:
 
         data_dir = MNIST_10K if use_mnist else getattr(args, "data_dir", None)
         result = run_gui_bench(data_dir, getattr(args, "dataset", None), args.rule)
-        print(json.dumps(result) if args.json else describe(result))
+        print(json_line(result) if args.json else describe(result))
         return 0
     dataset = open_folder(MNIST_10K) if use_mnist else dataset_from_args(args)
     kind = "synthetic digits" if dataset.synthetic else "real digits"
     print(f"bench data: {dataset.source} ({kind})", file=sys.stderr)
     result = run_bench(dataset, report=lambda step: print(f"  {step} ...", file=sys.stderr))
     if args.json:
-        print(json.dumps(result))
+        print(json_line(result))
         return 0
     itoh, oja, ratios = result["itoh"], result["oja"], result["ratios"]
     print(f"data: {result['data']} ({kind})")

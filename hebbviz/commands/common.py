@@ -1,6 +1,9 @@
 """Options shared by several commands, and the data set they name."""
 
 import argparse
+import json
+import math
+from typing import Any
 
 from hebbviz.data.dataset import Dataset
 from hebbviz.data.sources import DATASET_NAMES, open_dataset
@@ -33,3 +36,22 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 def dataset_from_args(args: argparse.Namespace) -> Dataset:
     """The data set ``--data-dir`` / ``--dataset`` name (see :func:`open_dataset`)."""
     return open_dataset(getattr(args, "data_dir", None), getattr(args, "dataset", None))
+
+
+def json_line(value: Any) -> str:
+    """``value`` as one line of standard JSON, as every ``--json`` option prints it.
+
+    NaN and infinities (a label without validation digits has no accuracy) become ``null``:
+    Python's ``json`` would write the bare ``NaN`` that JSON does not have.
+    """
+    return json.dumps(_without_non_finite(value), allow_nan=False)
+
+
+def _without_non_finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _without_non_finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_non_finite(item) for item in value]
+    return value

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from hebbviz.commands.common import add_data_options, dataset_from_args
+from hebbviz.commands.common import add_data_options, dataset_from_args, json_line
 from hebbviz.commands.progress import progress_bar
 from hebbviz.errors import HebbvizError
 from hebbviz.evaluation import Evaluation, evaluate
@@ -65,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     with progress_bar(len(split), f"scoring {metadata['rule']}") as bar:
         result = evaluate(model, split, progress=bar.update)
     if args.json:
-        print(json.dumps(result.to_json()))
+        print(json_line(result.to_json()))
     else:
         print(f"model: {args.model} ({metadata['rule']}, trained on {metadata.get('data_source')})")
         print(f"data:  {args.split} split of {dataset.source}")

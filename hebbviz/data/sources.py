@@ -23,7 +23,7 @@ from hebbviz.data.download import REMOTE, has_file, raw_folder, torchvision_root
 from hebbviz.data.drawings import DrawingStore
 from hebbviz.data.idx import load_idx_split
 from hebbviz.data.synthetic import synthetic_digits
-from hebbviz.errors import DatasetError, HebbvizError
+from hebbviz.errors import DatasetError, HebbvizError, unreadable_folder_as
 
 VAL_FRACTION = 0.1
 SYNTHETIC_PER_LABEL = 600
@@ -113,20 +113,22 @@ def open_folder(folder: str | Path, val_fraction: float = VAL_FRACTION, seed: in
     Raises
     ------
     DatasetError
-        If the folder or its training files are missing, or any file is bad.
+        If the folder or its training files are missing, the folder may not be read, or any file
+        is bad.
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise DatasetError(f"{folder}: no such folder")
-    candidates = [folder, *(folder / sub / "raw" for sub in TORCHVISION_CLASSES.values())]
-    raw = next((c for c in candidates if _idx_file(c, "train-images-idx3-ubyte")), folder)
-    train_files = _idx_pair(raw, "train")
-    if train_files is None:
-        raise DatasetError(
-            f"{folder}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here "
-            "(nor in MNIST/raw, FashionMNIST/raw or KMNIST/raw)"
-        )
-    test_files = _idx_pair(raw, "t10k")
+    with unreadable_folder_as(DatasetError):
+        if not folder.is_dir():
+            raise DatasetError(f"{folder}: no such folder")
+        candidates = [folder, *(folder / sub / "raw" for sub in TORCHVISION_CLASSES.values())]
+        raw = next((c for c in candidates if _idx_file(c, "train-images-idx3-ubyte")), folder)
+        train_files = _idx_pair(raw, "train")
+        if train_files is None:
+            raise DatasetError(
+                f"{folder}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] "
+                "here (nor in MNIST/raw, FashionMNIST/raw or KMNIST/raw)"
+            )
+        test_files = _idx_pair(raw, "t10k")
     name = _name_of_folder(raw)
     return _with_validation(
         f"{TITLES[name]} from folder {raw}",
@@ -156,7 +158,9 @@ def open_downloaded(name: str, val_fraction: float = VAL_FRACTION, seed: int = 0
     """
     remote = REMOTE[name]
     folder = raw_folder(remote)
-    if has_file(folder, "train-images-idx3-ubyte.gz"):
+    with unreadable_folder_as(DatasetError):
+        downloaded = has_file(folder, "train-images-idx3-ubyte.gz")
+    if downloaded:
         return open_folder(folder, val_fraction, seed)
     if importlib.util.find_spec("torchvision") is not None:
         return open_torchvision(name, val_fraction, seed)

@@ -23,7 +23,8 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from hebbviz.kernels import itoh_block_corrections
-from hebbviz.models.base import NormClassifier
+from hebbviz.models.base import Layout, NormClassifier
+from hebbviz.models.hyperparameters import choice, integer
 from hebbviz.preprocess import unit_norm
 
 WIDTH = 784
@@ -51,7 +52,7 @@ class ItohNetworks(NormClassifier):
     hidden_layers : int
         ``H >= 2`` hidden layers; ``H - 1`` hidden->hidden matrices learn.
     lr : float
-        The Hebbian learning rate.
+        The Hebbian learning rate, above zero.
     activation : {"relu", "step"}
         Of the hidden layers; step is ``x > 0 -> 1 else 0``.
     seed : int
@@ -98,30 +99,11 @@ class ItohNetworks(NormClassifier):
         dtype: str = "float64",
         block: int = 128,
     ) -> None:
-        if int(n_labels) < 1:
-            raise ValueError(f"n_labels must be >= 1, got {n_labels}")
-        if int(hidden_layers) < 2:
-            raise ValueError(
-                f"hidden_layers must be >= 2 (the first hidden->hidden matrix is the one that "
-                f"learns), got {hidden_layers}"
-            )
-        if not np.isfinite(lr):
-            raise ValueError(f"lr must be a finite number, got {lr}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}"
-            )
-        if dtype not in DTYPES:
-            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
-        if int(block) < 1:
-            raise ValueError(f"block must be >= 1, got {block}")
-        self.n_labels = int(n_labels)
-        self.hidden_layers = int(hidden_layers)
-        self.lr = float(lr)
-        self.activation = activation
-        self.seed = int(seed)
-        self.dtype = dtype
-        self.block = int(block)
+        self.n_labels, self.hidden_layers, self.dtype = self._sizes(n_labels, hidden_layers, dtype)
+        self.lr = lr
+        self.activation = choice("activation", activation, ACTIVATIONS)
+        self.seed = integer("seed", seed, 0)
+        self.block = integer("block", block, 1)
 
         rng = np.random.default_rng(self.seed)
         bound = np.sqrt(6.0 / WIDTH)
@@ -139,6 +121,41 @@ class ItohNetworks(NormClassifier):
         self.weights = np.repeat(self.hidden_init[None], self.n_labels, axis=0)
         self.seen = np.zeros(self.n_labels, dtype=np.int64)
         self.diverged = np.zeros(self.n_labels, dtype=bool)
+
+    @staticmethod
+    def _sizes(n_labels: Any, hidden_layers: Any, dtype: Any) -> tuple[int, int, str]:
+        """The checked size parameters: ``n_labels`` networks of ``hidden_layers`` in ``dtype``.
+
+        ``hidden_layers`` must be at least 2: the first hidden->hidden matrix is the one that
+        learns."""
+        return (
+            integer("n_labels", n_labels, 1),
+            integer("hidden_layers", hidden_layers, 2),
+            choice("dtype", dtype, DTYPES),
+        )
+
+    @classmethod
+    def array_layout(cls, params: dict[str, Any]) -> Layout:
+        """See :meth:`NormClassifier.array_layout`; computed from ``n_labels``,
+        ``hidden_layers`` and ``dtype``."""
+        params = cls.with_defaults(params)
+        n_labels, hidden_layers, dtype = cls._sizes(
+            params["n_labels"], params["hidden_layers"], params["dtype"]
+        )
+        real = np.dtype(dtype)
+        matrix, vector = (WIDTH, WIDTH), (WIDTH,)
+        learning = (hidden_layers - 1, *matrix)
+        return {
+            "weights": ((n_labels, *learning), real),
+            "seen": ((n_labels,), np.dtype(np.int64)),
+            "diverged": ((n_labels,), np.dtype(bool)),
+            "hidden_init": (learning, real),
+            "hidden_bias": ((hidden_layers - 1, WIDTH), real),
+            "first_weight": (matrix, real),
+            "first_bias": (vector, real),
+            "output_weight": (matrix, real),
+            "output_bias": (vector, real),
+        }
 
     # -- learning -------------------------------------------------------------------------------
 
@@ -184,7 +201,7 @@ class ItohNetworks(NormClassifier):
     def _learn_blocked(self, label: int, inputs: np.ndarray, update: np.ndarray) -> None:
         """One pass of ``label``'s network over ``inputs`` (unit norm), block by block;
         ``update`` is scratch space of a learning matrix's shape."""
-        decay = abs(self.lr) / (WIDTH * WIDTH)
+        decay = self.lr / (WIDTH * WIDTH)
         step = self.activation == "step"
         for start in range(0, len(inputs), self.block):
             h = self._first_layer(inputs[start : start + self.block])

@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from hebbviz.models.base import NormClassifier
+from hebbviz.models.base import Layout, NormClassifier
+from hebbviz.models.hyperparameters import boolean, integer, positive
 from hebbviz.preprocess import SIDE, deskew, unit_norm
 
 WIDTH = SIDE * SIDE
@@ -35,7 +36,7 @@ class SubspaceNetworks(NormClassifier):
     k : int
         Output units (weight rows) per label.
     lr : float
-        The learning rate of a network's first image.
+        The learning rate of a network's first image, above zero.
     lr_decay : float or None
         The rate of a network's image ``t`` (counted over all its images so far, across calls
         and epochs) is ``lr / (1 + t / lr_decay)``: it halves after ``lr_decay`` images.
@@ -75,29 +76,34 @@ class SubspaceNetworks(NormClassifier):
         seed: int,
         init_scale: float,
     ) -> None:
-        if int(n_labels) < 1:
-            raise ValueError(f"n_labels must be >= 1, got {n_labels}")
-        if not 1 <= int(k) <= WIDTH:
-            raise ValueError(f"k must be in 1..{WIDTH}, got {k}")
-        if not (np.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr must be a positive number, got {lr}")
-        if lr_decay is not None and not (np.isfinite(lr_decay) and lr_decay > 0):
-            raise ValueError(f"lr_decay must be a positive image count or None, got {lr_decay}")
-        if not (np.isfinite(init_scale) and init_scale > 0):
-            raise ValueError(f"init_scale must be a positive number, got {init_scale}")
-        self.n_labels = int(n_labels)
-        self.k = int(k)
-        self.lr = float(lr)
-        self.lr_decay = None if lr_decay is None else float(lr_decay)
-        self.deskew = bool(deskew)
-        self.seed = int(seed)
-        self.init_scale = float(init_scale)
+        self.n_labels, self.k = self._sizes(n_labels, k)
+        self.lr = lr
+        self.lr_decay = None if lr_decay is None else positive("lr_decay", lr_decay)
+        self.deskew = boolean("deskew", deskew)
+        self.seed = integer("seed", seed, 0)
+        self.init_scale = positive("init_scale", init_scale)
         rng = np.random.default_rng(self.seed)
         self.weights = rng.normal(
             0.0, self.init_scale / np.sqrt(WIDTH), (self.n_labels, self.k, WIDTH)
         )
         self.seen = np.zeros(self.n_labels, dtype=np.int64)
         self.diverged = np.zeros(self.n_labels, dtype=bool)
+
+    @staticmethod
+    def _sizes(n_labels: Any, k: Any) -> tuple[int, int]:
+        """The checked size parameters: ``n_labels`` networks of ``k`` units."""
+        return integer("n_labels", n_labels, 1), integer("k", k, 1, WIDTH)
+
+    @classmethod
+    def array_layout(cls, params: dict[str, Any]) -> Layout:
+        """See :meth:`NormClassifier.array_layout`; computed from ``n_labels`` and ``k``."""
+        params = cls.with_defaults(params)
+        n_labels, k = cls._sizes(params["n_labels"], params["k"])
+        return {
+            "weights": ((n_labels, k, WIDTH), np.dtype(np.float64)),
+            "seen": ((n_labels,), np.dtype(np.int64)),
+            "diverged": ((n_labels,), np.dtype(bool)),
+        }
 
     # -- learning -------------------------------------------------------------------------------
 
