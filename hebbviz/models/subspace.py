@@ -46,16 +46,18 @@ class SubspaceNetworks(NormClassifier):
         Seeds the initial weights.
     init_scale : float
         The initial weights are independent normal entries of standard deviation
-        ``init_scale / sqrt(784)``: every row starts as noise of length about ``init_scale``
+        ``init_scale / sqrt(width)``: every row starts as noise of length about ``init_scale``
         (nearly orthogonal to the others). Faint noise (0.1) lets the learned "eigen-digits" grow
         out of it and dominate: Oja's rule removes noise on pixels that no digit inks only very
         slowly, so rows started at unit length stay about half noise after training.
+    width : int
+        The length of a network's input: 784 pixels, or what a subclass's :meth:`inputs` gives.
 
     Attributes
     ----------
-    weights : ndarray of float64, shape (n_labels, k, 784)
-        Row ``i`` of ``weights[L]`` is unit ``i`` of label ``L``'s network, a 28x28 image when
-        reshaped.
+    weights : ndarray of float64, shape (n_labels, k, width)
+        Row ``i`` of ``weights[L]`` is unit ``i`` of label ``L``'s network (with pixel inputs, a
+        28x28 image when reshaped).
     seen, diverged : ndarray, shape (n_labels,)
         See :class:`~hebbviz.models.base.NormClassifier`. ``seen`` also drives the schedule.
     """
@@ -74,11 +76,12 @@ class SubspaceNetworks(NormClassifier):
         deskew: bool,
         seed: int,
         init_scale: float,
+        width: int = WIDTH,
     ) -> None:
         if int(n_labels) < 1:
             raise ValueError(f"n_labels must be >= 1, got {n_labels}")
-        if not 1 <= int(k) <= WIDTH:
-            raise ValueError(f"k must be in 1..{WIDTH}, got {k}")
+        if not 1 <= int(k) <= width:
+            raise ValueError(f"k must be in 1..{width}, got {k}")
         if not (np.isfinite(lr) and lr > 0):
             raise ValueError(f"lr must be a positive number, got {lr}")
         if lr_decay is not None and not (np.isfinite(lr_decay) and lr_decay > 0):
@@ -92,9 +95,10 @@ class SubspaceNetworks(NormClassifier):
         self.deskew = bool(deskew)
         self.seed = int(seed)
         self.init_scale = float(init_scale)
+        self.width = int(width)
         rng = np.random.default_rng(self.seed)
         self.weights = rng.normal(
-            0.0, self.init_scale / np.sqrt(WIDTH), (self.n_labels, self.k, WIDTH)
+            0.0, self.init_scale / np.sqrt(self.width), (self.n_labels, self.k, self.width)
         )
         self.seen = np.zeros(self.n_labels, dtype=np.int64)
         self.diverged = np.zeros(self.n_labels, dtype=bool)
@@ -138,7 +142,7 @@ class SubspaceNetworks(NormClassifier):
         """
         inputs = self.inputs(images)
         with np.errstate(all="ignore"):
-            answers = inputs @ self.weights.reshape(-1, WIDTH).T  # (n, n_labels * k)
+            answers = inputs @ self.weights.reshape(-1, self.width).T  # (n, n_labels * k)
             norms = np.linalg.norm(answers.reshape(len(inputs), self.n_labels, self.k), axis=2)
         norms[:, self.diverged] = np.nan
         return norms
