@@ -22,7 +22,14 @@ def train_with_progress(model: NormClassifier, split: Split, *, epochs: int, see
     """Run :func:`hebbviz.training.train` to the end behind a progress bar; the last snapshot."""
     with progress_bar(epochs * len(split), f"training {model.rule}") as bar:
         for snapshot in train(model, split, epochs=epochs, seed=seed):
+            if snapshot.stage == "shared":
+                bar.set_postfix_str(
+                    f"shared layer first: {snapshot.shared_seen:,}/{snapshot.shared_total:,}"
+                )
+                continue
             bar.update(snapshot.seen - bar.n)
             if snapshot.diverged:
                 bar.set_postfix(diverged=len(snapshot.diverged))
+            else:
+                bar.set_postfix_str("")
     return snapshot
