@@ -176,18 +176,22 @@ def test_inputs_are_unit_rooted_detector_answers() -> None:
 
 def test_back_projection_places_each_detector_over_its_cell() -> None:
     model = StrokeSubspaces(**SMALL)
-    projection = model.back_projection().reshape(6, 6, 6, 28, 28)
     f, r, c = 2, 1, 4
+    one = np.zeros((1, 6, 6, 6))
+    one[0, f, r, c] = 1.0
     expected = np.zeros((28, 28))
     for dr in range(4):
         for dc in range(4):
             top, left = 4 * r + dr, 4 * c + dc
             expected[top : top + 5, left : left + 5] += model.detectors[f] / 16
-    np.testing.assert_allclose(projection[f, r, c], expected)
+    np.testing.assert_allclose(model.back_projection(one.reshape(1, -1))[0], expected)
     images = model.weight_images(3)
     assert images.shape == (4, 28, 28)
-    np.testing.assert_allclose(images.reshape(4, -1), model.weights[3] @ model.back_projection())
-    np.testing.assert_array_equal(model.detector_weights(3), model.weights[3].reshape(4, 6, 6, 6))
+    rows = model.weights[3]
+    np.testing.assert_allclose(  # linear: the sum of every input's image, weighted
+        images[1], np.einsum("i,ixy->xy", rows[1], model.back_projection(np.eye(6 * 36)))
+    )
+    np.testing.assert_array_equal(model.detector_weights(3), rows.reshape(4, 6, 6, 6))
 
 
 def test_contributions_sum_to_squared_norms() -> None:

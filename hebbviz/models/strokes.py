@@ -231,32 +231,40 @@ class StrokeSubspaces(SubspaceNetworks):
 
     # -- what to show ---------------------------------------------------------------------------
 
-    def back_projection(self) -> np.ndarray:
-        """The linear map from the networks' inputs back to pixels, (n_detectors * 36, 784).
+    def back_projection(self, rows: np.ndarray) -> np.ndarray:
+        """Rows over the networks' inputs, taken back to pixels linearly, (m, 28, 28).
 
-        Row ``(f, cell)`` is what detector ``f`` looks for over that cell: the detector placed
-        at each of the cell's 16 positions, averaged. The threshold and square root are left
-        out (they are not linear), so it shows where and which strokes a row weighs, not an
-        exact inverse.
+        Input ``(f, cell)`` stands for what detector ``f`` looks for over that cell: the detector
+        placed at each of the cell's 16 positions, averaged. The threshold and square root are
+        left out (they are not linear), so the images show where a row looks for which strokes,
+        not an exact inverse.
+
+        Parameters
+        ----------
+        rows : ndarray, shape (m, n_detectors * 36)
         """
-        footprint = np.zeros((self.n_detectors, BLOCK + PATCH - 1, BLOCK + PATCH - 1))
+        size = BLOCK + PATCH - 1
+        footprints = np.zeros((self.n_detectors, size, size))  # a detector over a whole cell
         for dr in range(BLOCK):
             for dc in range(BLOCK):
-                footprint[:, dr : dr + PATCH, dc : dc + PATCH] += self.detectors / BLOCK**2
-        size = footprint.shape[1]
-        projection = np.zeros((self.n_detectors, CELLS, CELLS, SIDE, SIDE))
+                footprints[:, dr : dr + PATCH, dc : dc + PATCH] += self.detectors / BLOCK**2
+        cells = np.asarray(rows).reshape(len(rows), self.n_detectors, CELLS * CELLS)
+        placed = cells.transpose(0, 2, 1) @ footprints.reshape(self.n_detectors, -1)
+        placed = placed.reshape(len(rows), CELLS, CELLS, size, size)
+        images = np.zeros((len(rows), SIDE, SIDE))
         for r in range(CELLS):
             for c in range(CELLS):
-                rows, cols = slice(BLOCK * r, BLOCK * r + size), slice(BLOCK * c, BLOCK * c + size)
-                projection[:, r, c, rows, cols] = footprint
-        return projection.reshape(self.width, SIDE * SIDE)
+                images[:, BLOCK * r : BLOCK * r + size, BLOCK * c : BLOCK * c + size] += placed[
+                    :, r, c
+                ]
+        return images
 
     def weight_images(self, label: int) -> np.ndarray:
         """The ``k`` weight rows of ``label``'s network back-projected to pixels, (k, 28, 28).
 
         See :meth:`back_projection`; :meth:`detector_weights` gives the rows as they are.
         """
-        return (self.weights[label] @ self.back_projection()).reshape(self.k, SIDE, SIDE)
+        return self.back_projection(self.weights[label])
 
     def detector_weights(self, label: int) -> np.ndarray:
         """The ``k`` weight rows of ``label``'s network as one 6x6 map per detector,
