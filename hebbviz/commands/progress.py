@@ -23,9 +23,9 @@ def train_with_progress(model: NormClassifier, split: Split, *, epochs: int, see
     with progress_bar(epochs * len(split), f"training {model.rule}") as bar:
         for snapshot in train(model, split, epochs=epochs, seed=seed):
             if snapshot.stage == "shared":
-                bar.set_postfix_str(
-                    f"shared layer first: {snapshot.shared_seen:,}/{snapshot.shared_total:,}"
-                )
+                percent = 100 * snapshot.shared_seen // snapshot.shared_total
+                if bar.postfix != (postfix := f"shared layer first: {percent}%"):
+                    bar.set_postfix_str(postfix)
                 continue
             bar.update(snapshot.seen - bar.n)
             if snapshot.diverged:
