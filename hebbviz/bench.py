@@ -30,6 +30,7 @@ from hebbviz.kernels import (
 )
 from hebbviz.models import RULES, rule_class
 from hebbviz.models.base import NormClassifier
+from hebbviz.models.subspace import SubspaceNetworks
 from hebbviz.training import train
 
 MNIST_10K = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "mnist-10k"
@@ -89,11 +90,14 @@ def bench_itoh(split: Split) -> dict[str, Any]:
     }
 
 
-def bench_oja(split: Split) -> dict[str, Any]:
-    """The Oja kernel vs its NumPy twin: one pass of one label's network over the same images."""
-    model = rule_class("oja")(k=OJA_K)
-    images = one_label(split, 0)
-    inputs = model.inputs(images.images)
+def bench_oja(split: Split, model: SubspaceNetworks | None = None) -> dict[str, Any]:
+    """The Oja kernel vs its NumPy twin: one pass of one label's network over the same images.
+
+    ``model`` (rule ``oja`` with k=OJA_K by default) says what the network sees (its
+    :meth:`~hebbviz.models.subspace.SubspaceNetworks.inputs`) and where its weights start.
+    """
+    model = model or rule_class("oja")(k=OJA_K)
+    inputs = model.inputs(one_label(split, 0).images)
     rates = model.rates(0, len(inputs))
     start = model.weights[0]
     seconds = best_times(
@@ -104,7 +108,8 @@ def bench_oja(split: Split) -> dict[str, Any]:
         5,
     )
     return {
-        "k": OJA_K,
+        "k": model.k,
+        "width": model.width,
         "images": len(inputs),
         "kernel_images_per_s": len(inputs) / seconds["kernel"],
         "numpy_images_per_s": len(inputs) / seconds["numpy"],
@@ -115,7 +120,8 @@ def bench_strokes(split: Split) -> dict[str, Any]:
     """The three kernels of ``strokes`` vs their NumPy twins, on the same real inputs.
 
     The competitive pass over phase 1's first patches; the detector map of the first images;
-    one pass of Oja's rule over one label's detector answers (the detectors learned first).
+    one pass of Oja's rule over one label's detector answers (the detectors learned first
+    from those patches).
     """
     model = rule_class("strokes")()
     patches = model.start_shared(split.images, np.random.default_rng(0))[:STROKES_PATCHES]
@@ -137,16 +143,7 @@ def bench_strokes(split: Split) -> dict[str, Any]:
         },
         3,
     )
-    inputs = model.inputs(one_label(split, 0).images)
-    rates = model.rates(0, len(inputs))
-    weights = model.weights[0]
-    oja = best_times(
-        {
-            "kernel": lambda: partial(oja_pass, weights.copy(), inputs, rates),
-            "numpy": lambda: partial(oja_pass_numpy, weights.copy(), inputs, rates),
-        },
-        3,
-    )
+    oja = bench_oja(split, model)
     return {
         "patches": len(patches),
         "competitive_kernel_per_s": len(patches) / competitive["kernel"],
@@ -154,11 +151,7 @@ def bench_strokes(split: Split) -> dict[str, Any]:
         "map_images": len(pixels),
         "map_kernel_images_per_s": len(pixels) / mapping["kernel"],
         "map_numpy_images_per_s": len(pixels) / mapping["numpy"],
-        "oja_images": len(inputs),
-        "k": model.k,
-        "oja_width": model.width,
-        "oja_kernel_images_per_s": len(inputs) / oja["kernel"],
-        "oja_numpy_images_per_s": len(inputs) / oja["numpy"],
+        "oja": oja,
     }
 
 
@@ -220,7 +213,7 @@ def run_bench(dataset: Dataset, report: Callable[[str], None] = lambda step: Non
             / strokes["competitive_numpy_per_s"],
             "detector_map_kernel_vs_numpy": strokes["map_kernel_images_per_s"]
             / strokes["map_numpy_images_per_s"],
-            "strokes_oja_kernel_vs_numpy": strokes["oja_kernel_images_per_s"]
-            / strokes["oja_numpy_images_per_s"],
+            "strokes_oja_kernel_vs_numpy": strokes["oja"]["kernel_images_per_s"]
+            / strokes["oja"]["numpy_images_per_s"],
         },
     }

@@ -77,11 +77,12 @@ def run(args: argparse.Namespace) -> int:
         f"{strokes['map_kernel_images_per_s']:,.0f}/s, NumPy twin "
         f"{strokes['map_numpy_images_per_s']:,.0f}/s: {ratios['detector_map_kernel_vs_numpy']:.1f}x"
     )
+    features = strokes["oja"]
     print(
-        f"strokes k={strokes['k']}, width {strokes['oja_width']}, one pass over "
-        f"{strokes['oja_images']} images of one label: kernel "
-        f"{strokes['oja_kernel_images_per_s']:,.0f}/s, NumPy twin "
-        f"{strokes['oja_numpy_images_per_s']:,.0f}/s: {ratios['strokes_oja_kernel_vs_numpy']:.1f}x"
+        f"strokes k={features['k']}, width {features['width']}, one pass over "
+        f"{features['images']} images of one label: kernel "
+        f"{features['kernel_images_per_s']:,.0f}/s, NumPy twin "
+        f"{features['numpy_images_per_s']:,.0f}/s: {ratios['strokes_oja_kernel_vs_numpy']:.1f}x"
     )
     print(f"{'rule':8}{'train epoch, img/s':>20}{'eval (10 nets), img/s':>24}{'shared stage':>14}")
     for rule, speed in result["rules"].items():
