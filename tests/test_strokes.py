@@ -256,3 +256,21 @@ def test_learns_real_digits(mnist_dir) -> None:
     for _ in train(model, balance(mnist.train, 300), epochs=3):
         pass
     assert evaluate(model, mnist.val).accuracy > 0.93
+
+
+def test_inputs_are_remembered_until_the_detectors_change() -> None:
+    split = random_split(12)
+    model = StrokeSubspaces(**SMALL)
+    patches = model.start_shared(split.images, np.random.default_rng(0))
+    fresh = model.inputs(split.images[:8])
+    np.testing.assert_array_equal(model.inputs(split.images[4:12])[:4], fresh[4:])
+    assert len(model._remembered) == 12 and len(model.copy()._remembered) == 0
+    model.learn_shared(patches[:100])  # other detectors...
+    assert not model._remembered
+    changed = model.inputs(split.images[:8])  # ...other inputs
+    assert not np.array_equal(changed, fresh)
+    other = StrokeSubspaces(**SMALL)
+    other.set_arrays(model.arrays())
+    np.testing.assert_array_equal(other.inputs(split.images[:8]), changed)
+    model.set_arrays(StrokeSubspaces(**SMALL).arrays())
+    assert not model._remembered

@@ -42,6 +42,17 @@ PATCH_FLOOR = 0.15
 """Phase 1 learns from patches at least this fraction of the longest patch's length: strokes,
 not the faint fringes of anti-aliasing."""
 
+REMEMBERED = 12_000
+"""The networks' inputs of at most this many distinct digits are kept (about 110 MB with the
+default 32 detectors): every epoch of phase 2 sees the same training digits again."""
+
+
+class _Remembered(dict):
+    """Digits' network inputs by their pixels' bytes; a copy of the model starts without them."""
+
+    def __deepcopy__(self, memo: dict) -> _Remembered:
+        return _Remembered()
+
 
 class StrokeSubspaces(SubspaceNetworks):
     """Shared stroke detectors learned by competition, then a principal subspace per label.
@@ -124,6 +135,7 @@ class StrokeSubspaces(SubspaceNetworks):
             self.n_detectors, PATCH, PATCH
         )
         self.detector_seen = np.array(0, dtype=np.int64)
+        self._remembered = _Remembered()
 
     # -- phase 1: the shared detectors ----------------------------------------------------------
 
@@ -176,6 +188,7 @@ class StrokeSubspaces(SubspaceNetworks):
         patches /= np.linalg.norm(patches, axis=1, keepdims=True)
         starts = rng.choice(len(patches), min(self.n_detectors, len(patches)), replace=False)
         self.detectors.reshape(self.n_detectors, -1)[: len(starts)] = patches[starts]
+        self._remembered.clear()
         return patches
 
     def learn_shared(self, patches: np.ndarray) -> np.ndarray:
@@ -191,6 +204,7 @@ class StrokeSubspaces(SubspaceNetworks):
         rates = self.detector_lr / (1.0 + t / self.detector_lr_decay)
         winners = competitive_pass(self.detectors.reshape(self.n_detectors, -1), patches, rates)
         self.detector_seen += len(patches)
+        self._remembered.clear()
         return winners
 
     def shared_images(self) -> np.ndarray:
@@ -201,11 +215,7 @@ class StrokeSubspaces(SubspaceNetworks):
 
     def pixels(self, images: np.ndarray) -> np.ndarray:
         """Digits as the detectors see them: (deskewed) pixels / 255, shape (n, 28, 28)."""
-        x = np.asarray(images)
-        if x.shape == (SIDE, SIDE):
-            x = x[None]
-        if x.ndim != 3 or x.shape[1:] != (SIDE, SIDE):
-            raise ValueError(f"expected 28x28 digits, got an array of shape {x.shape}")
+        x = _digits(images)
         if self.deskew:
             x = deskew(x)
         return np.ascontiguousarray(x, dtype=np.float64) / 255.0
@@ -223,11 +233,27 @@ class StrokeSubspaces(SubspaceNetworks):
 
     def inputs(self, images: np.ndarray) -> np.ndarray:
         """The label networks' inputs: the square roots of the pooled detector answers, scaled
-        to unit length, shape (n, n_detectors * 36) (a digit no detector answers stays zero)."""
-        answers = self.detector_answers(images)
-        h = np.sqrt(answers.reshape(len(answers), -1))
-        lengths = np.linalg.norm(h, axis=1, keepdims=True)
-        return np.divide(h, lengths, out=np.zeros_like(h), where=lengths > 0)
+        to unit length, shape (n, n_detectors * 36) (a digit no detector answers stays zero).
+
+        The detectors change only in phase 1, so the inputs of up to ``REMEMBERED`` digits are
+        kept until they do: the epochs of phase 2 compute each training digit's inputs once.
+        """
+        digits = _digits(images)
+        keys = [(digit.dtype.str, digit.tobytes()) for digit in digits]
+        missing = [i for i, key in enumerate(keys) if key not in self._remembered]
+        rows = np.empty((len(digits), self.width))
+        if missing:
+            answers = self.detector_answers(digits[missing])
+            h = np.sqrt(answers.reshape(len(missing), -1))
+            lengths = np.linalg.norm(h, axis=1, keepdims=True)
+            rows[missing] = np.divide(h, lengths, out=np.zeros_like(h), where=lengths > 0)
+            room = REMEMBERED - len(self._remembered)
+            for i in missing[: max(room, 0)]:
+                self._remembered[keys[i]] = rows[i].copy()
+        for i, key in enumerate(keys):
+            if key in self._remembered:
+                rows[i] = self._remembered[key]
+        return rows
 
     # -- what to show ---------------------------------------------------------------------------
 
@@ -295,6 +321,10 @@ class StrokeSubspaces(SubspaceNetworks):
 
     # -- state ----------------------------------------------------------------------------------
 
+    def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        super().set_arrays(arrays)
+        self._remembered.clear()  # other detectors
+
     def params(self) -> dict[str, Any]:
         return {
             **super().params(),
@@ -312,3 +342,13 @@ class StrokeSubspaces(SubspaceNetworks):
             "detectors": self.detectors,
             "detector_seen": self.detector_seen,
         }
+
+
+def _digits(images: np.ndarray) -> np.ndarray:
+    """``images`` as a batch of 28x28 digits (one digit becomes a batch of one)."""
+    x = np.asarray(images)
+    if x.shape == (SIDE, SIDE):
+        x = x[None]
+    if x.ndim != 3 or x.shape[1:] != (SIDE, SIDE):
+        raise ValueError(f"expected 28x28 digits, got an array of shape {x.shape}")
+    return x
