@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -56,7 +56,7 @@ class Snapshot:
     stage: str = "networks"
     shared_seen: int = 0
     shared_total: int = 0
-    shared_images: np.ndarray | None = None
+    shared_images: np.ndarray | None = field(default=None, compare=False)
 
     @property
     def images_per_s(self) -> float:
