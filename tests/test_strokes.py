@@ -274,3 +274,23 @@ def test_inputs_are_remembered_until_the_detectors_change() -> None:
     np.testing.assert_array_equal(other.inputs(split.images[:8]), changed)
     model.set_arrays(StrokeSubspaces(**SMALL).arrays())
     assert not model._remembered
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("detectors", np.ones((6, 5, 5)), "unit length"),
+        ("detectors", np.full((6, 5, 5), np.nan), "unit length"),
+        ("detector_seen", np.array(-1), "negative"),
+    ],
+)
+def test_a_model_file_with_bad_detectors_is_refused(tmp_path, key, value, problem) -> None:
+    from hebbviz.errors import ModelFileError
+
+    model = StrokeSubspaces(**SMALL)
+    save_model(tmp_path / "m.npz", model, {})
+    arrays = dict(np.load(tmp_path / "m.npz"))
+    arrays[key] = value
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ModelFileError, match=problem):
+        load_model(tmp_path / "bad.npz")

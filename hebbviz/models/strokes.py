@@ -322,6 +322,15 @@ class StrokeSubspaces(SubspaceNetworks):
     # -- state ----------------------------------------------------------------------------------
 
     def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        """As :meth:`NormClassifier.set_arrays`; besides, ``ValueError`` for a negative patch
+        count or detectors that are not of unit length."""
+        detectors = np.asarray(arrays.get("detectors"), dtype=np.float64)
+        if detectors.shape == self.detectors.shape and not np.allclose(
+            np.linalg.norm(detectors.reshape(self.n_detectors, -1), axis=1), 1.0
+        ):
+            raise ValueError(f"{self.rule}: the detectors are not of unit length")
+        if np.any(np.asarray(arrays.get("detector_seen", 0)) < 0):
+            raise ValueError(f"{self.rule}: negative patch count")
         super().set_arrays(arrays)
         self._remembered.clear()  # other detectors
 
