@@ -240,8 +240,14 @@ class StrokeSubspaces(SubspaceNetworks):
         """
         digits = _digits(images)
         keys = [(digit.dtype.str, digit.tobytes()) for digit in digits]
-        missing = [i for i, key in enumerate(keys) if key not in self._remembered]
         rows = np.empty((len(digits), self.width))
+        missing = []
+        for i, key in enumerate(keys):
+            row = self._remembered.get(key)
+            if row is None:
+                missing.append(i)
+            else:
+                rows[i] = row
         if missing:
             answers = self.detector_answers(digits[missing])
             h = np.sqrt(answers.reshape(len(missing), -1))
@@ -250,9 +256,6 @@ class StrokeSubspaces(SubspaceNetworks):
             room = REMEMBERED - len(self._remembered)
             for i in missing[: max(room, 0)]:
                 self._remembered[keys[i]] = rows[i].copy()
-        for i, key in enumerate(keys):
-            if key in self._remembered:
-                rows[i] = self._remembered[key]
         return rows
 
     # -- what to show ---------------------------------------------------------------------------
