@@ -22,9 +22,16 @@ def train_with_progress(model: NormClassifier, split: Split, *, epochs: int, see
     """Run :func:`hebbviz.training.train` to the end behind a progress bar; the last snapshot."""
     with progress_bar(epochs * len(split), f"training {model.rule}") as bar:
         for snapshot in train(model, split, epochs=epochs, seed=seed):
+            if snapshot.stage == "shared":
+                percent = 100 * snapshot.shared_seen // snapshot.shared_total
+                if bar.postfix != (postfix := f"shared layer first: {percent}%"):
+                    bar.set_postfix_str(postfix)
+                continue
             bar.update(snapshot.seen - bar.n)
             if snapshot.diverged:
                 bar.set_postfix(diverged=len(snapshot.diverged))
+            else:
+                bar.set_postfix_str("")
     return snapshot
 
 
