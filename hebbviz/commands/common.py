@@ -1,9 +1,13 @@
-"""Options shared by several commands, and the data set they name."""
+"""Options shared by several commands: the data set they name, and the figure they draw."""
 
 import argparse
+import sys
+from pathlib import Path
+from typing import Any
 
 from hebbviz.data.dataset import Dataset
 from hebbviz.data.sources import DATASET_NAMES, open_dataset
+from hebbviz.errors import HebbvizError
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -33,3 +37,33 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 def dataset_from_args(args: argparse.Namespace) -> Dataset:
     """The data set ``--data-dir`` / ``--dataset`` name (see :func:`open_dataset`)."""
     return open_dataset(getattr(args, "data_dir", None), getattr(args, "dataset", None))
+
+
+def add_figure_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--figure PNG``: also draw the result (``what`` it shows) as a PNG."""
+    parser.add_argument(
+        "--figure", metavar="PNG", help=f"also save {what} as a PNG (drawn offscreen with Qt)"
+    )
+
+
+def checked_figure_path(args: argparse.Namespace) -> Path | None:
+    """``--figure``'s path, checked before any long work: a .png in an existing folder."""
+    if args.figure is None:
+        return None
+    path = Path(args.figure)
+    if path.suffix.lower() != ".png":
+        raise HebbvizError(f"{path}: --figure writes PNG files; name it .png")
+    if not path.parent.is_dir():
+        raise HebbvizError(f"{path}: folder {path.parent} does not exist")
+    return path
+
+
+def save_figure(draw: str, result: Any, path: Path) -> None:
+    """Draw ``result`` with :mod:`hebbviz.gui.figures`' function ``draw`` into ``path``.
+
+    Qt and pyqtgraph are imported only here, when a figure is asked for.
+    """
+    from hebbviz.gui import figures
+
+    getattr(figures, draw)(result, path)
+    print(f"figure saved: {path}", file=sys.stderr)
