@@ -134,7 +134,9 @@ def stage1_figure(result: Stage1Result, path: str | Path) -> None:
     )
     plot = widget.addPlot(row=1, col=0)
     _style_axes(plot, "accuracy (%)", "hidden layers H")
-    legend = plot.addLegend(offset=(-10, 10), labelTextColor=TEXT, brush=pg.mkBrush("#ffffffe0"))
+    legend = plot.addLegend(
+        offset=(-10, 10), labelTextColor=TEXT, labelTextSize="14pt", brush=pg.mkBrush("#ffffffe0")
+    )
     legend.setPen(pg.mkPen("#999999"))
     hidden = np.array(result.hidden_layers, dtype=float)
     without = 100 * np.array(result.without_learning, dtype=float)
