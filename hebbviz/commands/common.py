@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hebbviz.data.dataset import Dataset
+from hebbviz.data.dataset import Dataset, Split
 from hebbviz.data.sources import DATASET_NAMES, open_dataset
 from hebbviz.errors import HebbvizError
 
@@ -37,6 +37,26 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 def dataset_from_args(args: argparse.Namespace) -> Dataset:
     """The data set ``--data-dir`` / ``--dataset`` name (see :func:`open_dataset`)."""
     return open_dataset(getattr(args, "data_dir", None), getattr(args, "dataset", None))
+
+
+def add_split_option(parser: argparse.ArgumentParser) -> None:
+    """``--split val|test``: the split to score on."""
+    parser.add_argument(
+        "--split",
+        choices=("val", "test"),
+        default="val",
+        help="validation split (default) or the source's test files",
+    )
+
+
+def scored_split(dataset: Dataset, split: str) -> Split:
+    """The split ``--split`` names; an error if the source has no test files."""
+    scored = dataset.val if split == "val" else dataset.test
+    if scored is None:
+        raise HebbvizError(
+            f"{dataset.source}: no test files (t10k-images-idx3-ubyte[.gz]); use --split val"
+        )
+    return scored
 
 
 def add_figure_option(parser: argparse.ArgumentParser, what: str) -> None:

@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from hebbviz.commands.common import (
     add_data_options,
     add_figure_option,
+    add_split_option,
     checked_figure_path,
     dataset_from_args,
     save_figure,
+    scored_split,
 )
 from hebbviz.commands.progress import progress_bar
 from hebbviz.commands.sweep import lr_text, parse_ints, table
 from hebbviz.data.dataset import Dataset, Split, balance
 from hebbviz.errors import HebbvizError
+from hebbviz.paper.progress import Report
 from hebbviz.paper.stage1 import (
     ACTIVATIONS,
     MAX_HIDDEN_LAYERS,
@@ -105,12 +110,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     add_data_options(parser)
-    parser.add_argument(
-        "--split",
-        choices=("val", "test"),
-        default="val",
-        help="score on the validation split (default) or the source's test files",
-    )
+    add_split_option(parser)
     parser.add_argument(
         "--per-label",
         type=int,
@@ -128,12 +128,7 @@ def _splits(args: argparse.Namespace) -> tuple[Dataset, Split, Split]:
     dataset = dataset_from_args(args)
     if len(dataset.classes) != 10:
         raise HebbvizError(f"{dataset.source}: {len(dataset.classes)} classes, expected 10")
-    scored = dataset.val if args.split == "val" else dataset.test
-    if scored is None:
-        raise HebbvizError(
-            f"{dataset.source}: no test files (t10k-images-idx3-ubyte[.gz]); use --split val"
-        )
-    return dataset, balance(dataset.train, args.per_label), scored
+    return dataset, balance(dataset.train, args.per_label), scored_split(dataset, args.split)
 
 
 def _data_settings(args: argparse.Namespace, dataset: Dataset, train: Split) -> dict:
@@ -153,22 +148,37 @@ def run_stage1_command(args: argparse.Namespace) -> int:
         raise HebbvizError(f"--hidden-layers must be between 0 and 64: {args.hidden_layers!r}")
     if not np.isfinite(args.lr):
         raise HebbvizError(f"--lr must be a finite number, got {args.lr}")
-    figure = checked_figure_path(args)
-    dataset, train, scored = _splits(args)
     settings = Stage1Settings(
         activation=args.activation, similarity=args.similarity, lr=args.lr, seed=args.seed
     )
+    return _run_stage(
+        args,
+        1,
+        lambda train, scored, report: run_stage1(
+            train, scored, hidden_layers, settings, report=report
+        ),
+        stage1_table,
+    )
+
+
+def _run_stage(
+    args: argparse.Namespace,
+    stage: int,
+    compute: Callable[[Split, Split, Report], Any],
+    text: Callable[[Any], str],
+) -> int:
+    """Run stage ``stage``'s ``compute(train, scored, report)`` behind a progress bar; print its
+    result as ``text`` or JSON; draw its figure if asked."""
+    figure = checked_figure_path(args)
+    dataset, train, scored = _splits(args)
     if not args.json:
         print(f"data: {dataset.source}; {min(train.per_label())} training digits per label")
-    with progress_bar(0, "stage 1") as bar:
-        result = run_stage1(train, scored, hidden_layers, settings, report=_updater(bar))
+    with progress_bar(0, f"stage {stage}") as bar:
+        result = compute(train, scored, _updater(bar))
     result.settings.update(_data_settings(args, dataset, train))
-    if args.json:
-        print(json.dumps(result.to_json()))
-    else:
-        print(stage1_table(result))
+    print(json.dumps(result.to_json()) if args.json else text(result))
     if figure is not None:
-        save_figure("stage1_figure", result, figure)
+        save_figure(f"stage{stage}_figure", result, figure)
     return 0
 
 
@@ -196,23 +206,15 @@ def run_stage2_command(args: argparse.Namespace) -> int:
         raise HebbvizError(f"--hidden-layers must be at least 2, got {args.hidden_layers}")
     if not np.isfinite(args.lr):
         raise HebbvizError(f"--lr must be a finite number, got {args.lr}")
-    figure = checked_figure_path(args)
-    dataset, train, scored = _splits(args)
     settings = Stage2Settings(
         hidden_layers=args.hidden_layers, lr=args.lr, activation=args.activation, seed=args.seed
     )
-    if not args.json:
-        print(f"data: {dataset.source}; {min(train.per_label())} training digits per label")
-    with progress_bar(0, "stage 2") as bar:
-        result = run_stage2(train, scored, settings, report=_updater(bar))
-    result.settings.update(_data_settings(args, dataset, train))
-    if args.json:
-        print(json.dumps(result.to_json()))
-    else:
-        print(stage2_table(result))
-    if figure is not None:
-        save_figure("stage2_figure", result, figure)
-    return 0
+    return _run_stage(
+        args,
+        2,
+        lambda train, scored, report: run_stage2(train, scored, settings, report=report),
+        stage2_table,
+    )
 
 
 def stage2_table(result: WinRates) -> str:
