@@ -85,13 +85,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "stage2",
         help="win rates of each label's network against control and other label networks",
         description="Train the ten label networks and three controls from one seed (untrained; "
-        "trained on all labels' digits; trained on 10%% of each label's digits). For every "
+        "trained on all labels' digits; trained on 10% of each label's digits). For every "
         "evaluation digit of label L, does network L answer with a larger norm than each "
-        "control and each other label's network? Prints the win rates (%%) per label.",
+        "control and each other label's network? Prints the win rates (%) per label.",
     )
     _add_common(stage2)
-    stage2.add_argument("--hidden-layers", type=int, default=3, metavar="H", help="(default 3)")
-    stage2.add_argument("--lr", type=float, default=1e-7, metavar="LR", help="(default 1e-7)")
+    stage2.add_argument(
+        "--hidden-layers",
+        type=int,
+        default=3,
+        metavar="H",
+        help="hidden layers of every network (default 3, the author's)",
+    )
+    stage2.add_argument(
+        "--lr",
+        type=float,
+        default=1e-7,
+        metavar="LR",
+        help="Hebbian learning rate (default 1e-7, the author's)",
+    )
     stage2.add_argument("--activation", choices=("relu", "step"), default="relu")
     add_figure_option(stage2, "one bar chart of the 12 win rates per label")
     stage2.set_defaults(run=run_stage2_command)
@@ -115,7 +127,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--per-label",
         type=int,
         metavar="N",
-        help="training digits per label (default: the rarest label's count; the paper: 5420)",
+        help="training digits per label (default: the rarest label's count)",
     )
     parser.add_argument("--seed", type=int, default=0, help="initialisation and shuffling seed")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
