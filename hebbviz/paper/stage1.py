@@ -23,7 +23,7 @@ pass through the deepest network gives every shallower one's outputs.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -93,7 +93,7 @@ class Stage1Result:
     settings: dict[str, Any]
     hidden_layers: list[int]
     without_learning: list[float]
-    with_learning: list[float | None] = field(default_factory=list)
+    with_learning: list[float | None]
 
     def to_json(self) -> dict[str, Any]:
         """``{"settings", "results": [{"hidden_layers", "without_learning", "with_learning"}]}``."""
