@@ -299,17 +299,16 @@ def stage3_figure(grid: SweepGrid, path: str | Path) -> None:
                 text.setFont(_font(7 if len(grid.lrs) > 10 else 8))
                 text.setPos(j, i)
                 overall.addItem(text)
-    bar = pg.ColorBarItem(
-        values=(0, 100), colorMap=colormap, interactive=False, width=14, label="accuracy (%)"
-    )
+    bar = pg.ColorBarItem(values=(0, 100), colorMap=colormap, interactive=False, width=14)
     bar.setImageItem(image, insert_in=overall)
     bar.axis.setTextPen(pg.mkPen(TEXT))
     bar.axis.setPen(pg.mkPen(TEXT))
+    bar.axis.setLabel("accuracy (%)", color=TEXT, size="10pt")
     if per_label is not None:
         for label in range(per_label.shape[2]):
             plot = widget.addPlot(row=1 + label // 5, col=1 + label % 5)
             _heatmap(plot, 100 * per_label[:, order, label], colormap, h_names, lr_names)
-            _style_axes(plot, "H" if label % 5 == 0 else None, None)
+            _style_axes(plot, "H" if label % 5 == 0 else None, "lr" if label >= 5 else None)
             plot.getAxis("bottom").setStyle(tickFont=_font(6))
             plot.getAxis("left").setStyle(tickFont=_font(7))
             plot.setTitle(f"digit {label}", color=TEXT, size="9pt")
