@@ -308,6 +308,8 @@ def stage3_figure(grid: SweepGrid, path: str | Path) -> None:
         for label in range(per_label.shape[2]):
             plot = widget.addPlot(row=1 + label // 5, col=1 + label % 5)
             _heatmap(plot, 100 * per_label[:, order, label], colormap, h_names, lr_names)
+            if len(lr_names) > 5:  # small panels: every other learning rate named
+                _ticks(plot, "bottom", [n if j % 2 == 0 else "" for j, n in enumerate(lr_names)])
             _style_axes(plot, "H" if label % 5 == 0 else None, "lr" if label >= 5 else None)
             plot.getAxis("bottom").setStyle(tickFont=_font(6))
             plot.getAxis("left").setStyle(tickFont=_font(7))
