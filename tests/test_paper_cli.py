@@ -67,6 +67,10 @@ def test_stage_errors_are_one_line(digits_dir, tmp_path, capsys):
         (["paper", "stage2", *data, "--figure", str(tmp_path / "no" / "f.png")], "does not exist"),
         (["paper", "stage1", *data, "--figure", str(tmp_path / "f.jpg")], "PNG"),
         (["paper", "stage1", *data, "--hidden-layers", "-1"], "hidden-layers"),
+        (["paper", "stage1", *data, "--lr", "0"], "--lr must be a number above zero"),
+        (["paper", "stage2", *data, "--lr", "nan"], "--lr must be a number above zero"),
+        (["paper", "stage2", *data, "--seed", "-1"], "--seed must be at least 0"),
+        (["paper", "stage2", *data, "--hidden-layers", "1"], "--hidden-layers must be at least 2"),
         (["paper", "stage3", "--csv", str(tmp_path / "missing.csv")], "no such sweep CSV"),
     ]
     for argv, message in cases:

@@ -137,6 +137,10 @@ def _splits(args: argparse.Namespace) -> tuple[Dataset, Split, Split]:
     """The data set, its balanced training split and the split to score on."""
     if args.per_label is not None and args.per_label < 1:
         raise HebbvizError(f"--per-label must be at least 1, got {args.per_label}")
+    if not (np.isfinite(args.lr) and args.lr > 0):
+        raise HebbvizError(f"--lr must be a number above zero, got {args.lr}")
+    if args.seed < 0:
+        raise HebbvizError(f"--seed must be at least 0, got {args.seed}")
     dataset = dataset_from_args(args)
     if len(dataset.classes) != 10:
         raise HebbvizError(f"{dataset.source}: {len(dataset.classes)} classes, expected 10")
@@ -158,8 +162,6 @@ def run_stage1_command(args: argparse.Namespace) -> int:
     hidden_layers = parse_ints(args.hidden_layers)
     if min(hidden_layers) < 0 or max(hidden_layers) > 64:
         raise HebbvizError(f"--hidden-layers must be between 0 and 64: {args.hidden_layers!r}")
-    if not np.isfinite(args.lr):
-        raise HebbvizError(f"--lr must be a finite number, got {args.lr}")
     settings = Stage1Settings(
         activation=args.activation, similarity=args.similarity, lr=args.lr, seed=args.seed
     )
@@ -216,8 +218,6 @@ def stage1_table(result: Stage1Result) -> str:
 def run_stage2_command(args: argparse.Namespace) -> int:
     if args.hidden_layers < 2:
         raise HebbvizError(f"--hidden-layers must be at least 2, got {args.hidden_layers}")
-    if not np.isfinite(args.lr):
-        raise HebbvizError(f"--lr must be a finite number, got {args.lr}")
     settings = Stage2Settings(
         hidden_layers=args.hidden_layers, lr=args.lr, activation=args.activation, seed=args.seed
     )
