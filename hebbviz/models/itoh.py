@@ -36,6 +36,38 @@ EVAL_CHUNK = 1024
 """Images per forward pass in :meth:`ItohNetworks.label_norms` (bounds the memory it takes)."""
 
 
+def initial_layers(
+    n_layers: int, seed: int, dtype: str = "float64"
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The paper's initialisation of a stack of ``n_layers`` 784-wide ``Linear`` layers.
+
+    ``numpy.random.default_rng(seed)`` draws, for each layer from the input to the output in
+    turn, its weight matrix (``(out, in)``, row-major) from ``U(-sqrt(6/784), +sqrt(6/784))``
+    (Kaiming-uniform for ReLU), then its bias from ``U(-1/28, +1/28)``. A longer stack starts
+    with the same layers as a shorter one from the same seed.
+
+    Returns
+    -------
+    list of (weight, bias)
+        Shapes (784, 784) and (784,), in ``dtype``.
+    """
+    rng = np.random.default_rng(seed)
+    bound = np.sqrt(6.0 / WIDTH)
+    layers = []
+    for _ in range(n_layers):
+        weight = rng.uniform(-bound, bound, (WIDTH, WIDTH)).astype(dtype)
+        layers.append((weight, rng.uniform(-1.0 / 28, 1.0 / 28, WIDTH).astype(dtype)))
+    return layers
+
+
+def activate(z: np.ndarray, activation: str) -> np.ndarray:
+    """A hidden layer's activation of pre-activations ``z``: ReLU (in place) or step
+    (``x > 0 -> 1 else 0``, a new array of ``z``'s dtype)."""
+    if activation == "step":
+        return (z > 0).astype(z.dtype)
+    return np.maximum(z, 0, out=z)
+
+
 class ItohNetworks(NormClassifier):
     """The source paper's ten Hebbian networks, trained with an exact blocked scheme.
 
@@ -76,11 +108,8 @@ class ItohNetworks(NormClassifier):
     the limit where the ten networks' norms differ by ever less (0.13% at 1e-5, 1.3% at 1e-4).
     H=3 scores 66.1% at lr=1e-4; the step activation stays below 25%.
 
-    Initialisation: ``numpy.random.default_rng(seed)`` draws, for each ``Linear`` layer from the
-    input to the output in turn, its weight matrix (``(out, in)``, row-major) from
-    ``U(-sqrt(6/784), +sqrt(6/784))`` (Kaiming-uniform for ReLU), then its bias from
-    ``U(-1/28, +1/28)``. Re-seeding before each network would draw the same numbers again, so
-    one draw serves all networks.
+    Initialisation: :func:`initial_layers` with ``H + 1`` layers. Re-seeding before each network
+    would draw the same numbers again, so one draw serves all networks.
     """
 
     rule: ClassVar[str] = "itoh"
@@ -105,19 +134,11 @@ class ItohNetworks(NormClassifier):
         self.seed = integer("seed", seed, 0)
         self.block = integer("block", block, 1)
 
-        rng = np.random.default_rng(self.seed)
-        bound = np.sqrt(6.0 / WIDTH)
-        layers = []
-        for _ in range(self.hidden_layers + 1):
-            weight = rng.uniform(-bound, bound, (WIDTH, WIDTH))
-            layers.append((weight, rng.uniform(-1.0 / 28, 1.0 / 28, WIDTH)))
-        real = np.dtype(dtype)
-        self.first_weight = layers[0][0].astype(real)
-        self.first_bias = layers[0][1].astype(real)
-        self.hidden_init = np.stack([w for w, _ in layers[1:-1]]).astype(real)
-        self.hidden_bias = np.stack([b for _, b in layers[1:-1]]).astype(real)
-        self.output_weight = layers[-1][0].astype(real)
-        self.output_bias = layers[-1][1].astype(real)
+        layers = initial_layers(self.hidden_layers + 1, self.seed, dtype)
+        self.first_weight, self.first_bias = layers[0]
+        self.hidden_init = np.stack([w for w, _ in layers[1:-1]])
+        self.hidden_bias = np.stack([b for _, b in layers[1:-1]])
+        self.output_weight, self.output_bias = layers[-1]
         self.weights = np.repeat(self.hidden_init[None], self.n_labels, axis=0)
         self.seen = np.zeros(self.n_labels, dtype=np.int64)
         self.diverged = np.zeros(self.n_labels, dtype=bool)
@@ -299,9 +320,7 @@ class ItohNetworks(NormClassifier):
         return inputs, self._checked_labels(labels, len(inputs))
 
     def _activate(self, z: np.ndarray) -> np.ndarray:
-        if self.activation == "step":
-            return (z > 0).astype(self.dtype)
-        return np.maximum(z, 0, out=z)
+        return activate(z, self.activation)
 
     def _first_layer(self, inputs: np.ndarray) -> np.ndarray:
         """The frozen first layer's activations of a batch, shape (n, 784), C-contiguous."""
