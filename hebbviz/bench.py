@@ -2,8 +2,10 @@
 
 Speeds are compared as ratios measured side by side on the same images, never as absolute
 numbers in a test: ``itoh``'s exact blocked training against the paper's plain one-image NumPy
-loop, and the fused Oja kernel against its NumPy twin. Besides: whole-epoch training with all
-labels, and evaluation through all ten networks, for every rule.
+loop, the fused Oja kernel against its NumPy twin, and the three kernels of ``strokes`` (the
+competitive pass, the detector map, and the Oja kernel on detector answers) against theirs.
+Besides: whole-epoch training with all labels, and evaluation through all ten networks, for every
+rule.
 """
 
 from __future__ import annotations
@@ -17,9 +19,18 @@ from typing import Any
 import numpy as np
 
 from hebbviz.data.dataset import Dataset, Split, balance
-from hebbviz.kernels import oja_pass, oja_pass_numpy, warm_up
+from hebbviz.kernels import (
+    competitive_pass,
+    competitive_pass_numpy,
+    detector_map,
+    detector_map_numpy,
+    oja_pass,
+    oja_pass_numpy,
+    warm_up,
+)
 from hebbviz.models import RULES, rule_class
 from hebbviz.models.base import NormClassifier
+from hebbviz.models.subspace import SubspaceNetworks
 from hebbviz.training import train
 
 MNIST_10K = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "mnist-10k"
@@ -28,6 +39,8 @@ MNIST_10K = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "mnist
 ITOH_HIDDEN_LAYERS = 2
 ITOH_IMAGES = 512
 OJA_K = 32
+STROKES_PATCHES = 20_000
+STROKES_IMAGES = 500
 
 
 def best_times(
@@ -77,11 +90,14 @@ def bench_itoh(split: Split) -> dict[str, Any]:
     }
 
 
-def bench_oja(split: Split) -> dict[str, Any]:
-    """The Oja kernel vs its NumPy twin: one pass of one label's network over the same images."""
-    model = rule_class("oja")(k=OJA_K)
-    images = one_label(split, 0)
-    inputs = model.inputs(images.images)
+def bench_oja(split: Split, model: SubspaceNetworks | None = None) -> dict[str, Any]:
+    """The Oja kernel vs its NumPy twin: one pass of one label's network over the same images.
+
+    ``model`` (rule ``oja`` with k=OJA_K by default) says what the network sees (its
+    :meth:`~hebbviz.models.subspace.SubspaceNetworks.inputs`) and where its weights start.
+    """
+    model = model or rule_class("oja")(k=OJA_K)
+    inputs = model.inputs(one_label(split, 0).images)
     rates = model.rates(0, len(inputs))
     start = model.weights[0]
     seconds = best_times(
@@ -92,22 +108,70 @@ def bench_oja(split: Split) -> dict[str, Any]:
         5,
     )
     return {
-        "k": OJA_K,
+        "k": model.k,
+        "width": model.width,
         "images": len(inputs),
         "kernel_images_per_s": len(inputs) / seconds["kernel"],
         "numpy_images_per_s": len(inputs) / seconds["numpy"],
     }
 
 
+def bench_strokes(split: Split) -> dict[str, Any]:
+    """The three kernels of ``strokes`` vs their NumPy twins, on the same real inputs.
+
+    The competitive pass over phase 1's first patches; the detector map of the first images;
+    one pass of Oja's rule over one label's detector answers (the detectors learned first
+    from those patches).
+    """
+    model = rule_class("strokes")()
+    patches = model.start_shared(split.images, np.random.default_rng(0))[:STROKES_PATCHES]
+    rates = np.full(len(patches), model.detector_lr)
+    start = model.detectors.reshape(model.n_detectors, -1)
+    competitive = best_times(
+        {
+            "kernel": lambda: partial(competitive_pass, start.copy(), patches, rates),
+            "numpy": lambda: partial(competitive_pass_numpy, start.copy(), patches, rates),
+        },
+        3,
+    )
+    model.learn_shared(patches)
+    pixels = model.pixels(split.images[:STROKES_IMAGES])
+    mapping = best_times(
+        {
+            name: lambda run=run: partial(run, pixels, model.detectors, model.threshold, 4)
+            for name, run in (("kernel", detector_map), ("numpy", detector_map_numpy))
+        },
+        3,
+    )
+    oja = bench_oja(split, model)
+    return {
+        "patches": len(patches),
+        "competitive_kernel_per_s": len(patches) / competitive["kernel"],
+        "competitive_numpy_per_s": len(patches) / competitive["numpy"],
+        "map_images": len(pixels),
+        "map_kernel_images_per_s": len(pixels) / mapping["kernel"],
+        "map_numpy_images_per_s": len(pixels) / mapping["numpy"],
+        "oja": oja,
+    }
+
+
 def bench_rule(rule: str, dataset: Dataset) -> dict[str, float]:
-    """Images/s of one whole epoch with all labels, and of evaluation through all networks."""
+    """Images/s of one whole epoch with all labels, and of evaluation through all networks.
+
+    A model with a shared stage (``strokes``) learns it first; its seconds are reported apart
+    and left out of the epoch's images/s.
+    """
     model: NormClassifier = rule_class(rule)()
     split = balance(dataset.train) if type(model).balanced_by_default else dataset.train
-    *_, last = train(model, split)
+    snapshots = list(train(model, split))
+    shared = [s.elapsed for s in snapshots if s.stage == "shared"]
+    shared_s = shared[-1] if shared else 0.0
+    last = snapshots[-1]
     began = time.perf_counter()
     model.label_norms(dataset.val.images)
     return {
-        "train_images_per_s": last.images_per_s,
+        "shared_stage_s": shared_s,
+        "train_images_per_s": len(split) / (last.elapsed - shared_s),
         "train_images": len(split),
         "eval_images_per_s": len(dataset.val) / (time.perf_counter() - began),
         "eval_images": len(dataset.val),
@@ -129,6 +193,8 @@ def run_bench(dataset: Dataset, report: Callable[[str], None] = lambda step: Non
     itoh = bench_itoh(dataset.train)
     report("oja: kernel vs NumPy twin")
     oja = bench_oja(dataset.train)
+    report("strokes: kernels vs NumPy twins")
+    strokes = bench_strokes(dataset.train)
     rules = {}
     for rule in RULES:
         report(f"{rule}: one epoch and evaluation")
@@ -138,9 +204,16 @@ def run_bench(dataset: Dataset, report: Callable[[str], None] = lambda step: Non
         "synthetic": dataset.synthetic,
         "itoh": itoh,
         "oja": oja,
+        "strokes": strokes,
         "rules": rules,
         "ratios": {
             "itoh_blocked_vs_loop": itoh["blocked_images_per_s"] / itoh["loop_images_per_s"],
             "oja_kernel_vs_numpy": oja["kernel_images_per_s"] / oja["numpy_images_per_s"],
+            "competitive_kernel_vs_numpy": strokes["competitive_kernel_per_s"]
+            / strokes["competitive_numpy_per_s"],
+            "detector_map_kernel_vs_numpy": strokes["map_kernel_images_per_s"]
+            / strokes["map_numpy_images_per_s"],
+            "strokes_oja_kernel_vs_numpy": strokes["oja"]["kernel_images_per_s"]
+            / strokes["oja"]["numpy_images_per_s"],
         },
     }

@@ -1,4 +1,5 @@
-"""Command line: ``hebbviz`` opens the app; ``hebbviz info|train|eval|sweep|bench`` do the rest.
+"""Command line: ``hebbviz`` opens the app; ``hebbviz info|train|eval|sweep|paper|bench|download``
+do the rest.
 
 Exit status: 0 success, 2 a user's input error (one line on stderr, no traceback), 1 an internal
 failure.
@@ -12,11 +13,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from hebbviz import __version__
-from hebbviz.commands import bench, evaluate, info, sweep, train
+from hebbviz.commands import bench, download, evaluate, info, paper, sweep, train
 from hebbviz.commands.common import add_data_options
 from hebbviz.errors import HebbvizError
 
-COMMANDS = (info, train, evaluate, sweep, bench)
+COMMANDS = (info, train, evaluate, sweep, paper, bench, download)
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

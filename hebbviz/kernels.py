@@ -218,6 +218,163 @@ def sanger_pass_numpy(weights: np.ndarray, inputs: np.ndarray, rates: np.ndarray
 
 
 # ---------------------------------------------------------------------------------------------
+# strokes: a shared bank of stroke detectors, then a subspace per label on their responses
+# ---------------------------------------------------------------------------------------------
+# Phase 1 (unsupervised): unit-length patches u compete for detectors w_f (unit rows); the best
+# match wins and moves towards the patch:
+#   j = argmax_f w_f . u;  w_j += lr (u - w_j);  w_j /= |w_j|.
+# The feature map (fixed once learned): at every position, detector f answers a raw patch p with
+# max(0, w_f . p - threshold |p|) (it fires only where the cosine exceeds the threshold); the
+# answers are averaged over non-overlapping block x block cells of positions.
+# Phase 2 runs oja_pass on the (rooted, unit-norm) feature vectors: it works for any width.
+
+
+@njit(cache=True, nogil=True)
+def competitive_pass(detectors: np.ndarray, inputs: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """One winner-take-all Hebbian pass over ``inputs``, in order, updating ``detectors`` in place.
+
+    Per input ``u`` the detector of largest ``w . u`` wins (the first of equals) and learns
+    ``w += lr * (u - w)``, then is scaled back to unit length; the others do not change.
+
+    Parameters
+    ----------
+    detectors : ndarray of float64, shape (n_detectors, d), C-contiguous
+        Unit-length rows; updated in place.
+    inputs : ndarray of float64, shape (n, d)
+        Unit-length patches.
+    rates : ndarray of float64, shape (n,)
+        The learning rate of every input.
+
+    Returns
+    -------
+    ndarray of int64, shape (n,)
+        The winning detector of every input.
+    """
+    n_detectors, d = detectors.shape
+    n = inputs.shape[0]
+    winners = np.zeros(n, dtype=np.int64)
+    for t in range(n):
+        u = inputs[t]
+        best = -np.inf
+        winner = 0
+        for f in range(n_detectors):
+            match = 0.0
+            for j in range(d):
+                match += detectors[f, j] * u[j]
+            if match > best:
+                best = match
+                winner = f
+        winners[t] = winner
+        row = detectors[winner]
+        lr = rates[t]
+        length = 0.0
+        for j in range(d):
+            w = row[j] + lr * (u[j] - row[j])
+            row[j] = w
+            length += w * w
+        length = np.sqrt(length)
+        if length > 0.0:
+            for j in range(d):
+                row[j] /= length
+    return winners
+
+
+def competitive_pass_numpy(
+    detectors: np.ndarray, inputs: np.ndarray, rates: np.ndarray
+) -> np.ndarray:
+    """NumPy twin of :func:`competitive_pass`: the rule written out, one input at a time."""
+    winners = np.zeros(len(inputs), dtype=np.int64)
+    for t, (u, lr) in enumerate(zip(inputs, rates, strict=True)):
+        winner = int(np.argmax(detectors @ u))
+        winners[t] = winner
+        row = detectors[winner] + lr * (u - detectors[winner])
+        length = np.linalg.norm(row)
+        detectors[winner] = row / length if length > 0 else row
+    return winners
+
+
+@njit(cache=True, nogil=True, fastmath=SUBSPACE_FASTMATH)
+def detector_map(
+    images: np.ndarray, detectors: np.ndarray, threshold: float, block: int
+) -> np.ndarray:
+    """Every detector's thresholded answer at every position of every image, block-averaged.
+
+    Parameters
+    ----------
+    images : ndarray of float64, shape (n, h, w)
+        Raw pixels (not normalised).
+    detectors : ndarray of float64, shape (n_detectors, s, s)
+        Unit-length detectors (as s*s vectors).
+    threshold : float
+        Detector ``f`` answers the patch ``p`` at a position with ``max(0, w_f . p - threshold
+        |p|)``: it fires where the cosine between the two exceeds ``threshold``.
+    block : int
+        Average the answers over non-overlapping ``block`` x ``block`` cells of positions (1:
+        every position on its own); positions beyond the last whole cell are left out.
+
+    Returns
+    -------
+    ndarray of float64, shape (n, n_detectors, (h - s + 1) // block, (w - s + 1) // block)
+    """
+    n, h, w = images.shape
+    n_detectors, side = detectors.shape[0], detectors.shape[1]
+    size = side * side
+    cells_r, cells_c = (h - side + 1) // block, (w - side + 1) // block
+    weights = np.empty((size, n_detectors))  # along detectors, for the innermost loop
+    for f in range(n_detectors):
+        for i in range(side):
+            for j in range(side):
+                weights[i * side + j, f] = detectors[f, i, j]
+    out = np.zeros((n, n_detectors, cells_r, cells_c))
+    patch = np.empty(size)
+    answers = np.empty(n_detectors)
+    scale = 1.0 / (block * block)
+    for m in range(n):
+        image = images[m]
+        for r in range(cells_r * block):
+            for c in range(cells_c * block):
+                length = 0.0
+                for i in range(side):
+                    for j in range(side):
+                        v = image[r + i, c + j]
+                        patch[i * side + j] = v
+                        length += v * v
+                if length == 0.0:
+                    continue
+                answers[:] = 0.0
+                for q in range(size):
+                    v = patch[q]
+                    if v != 0.0:
+                        for f in range(n_detectors):
+                            answers[f] += weights[q, f] * v
+                floor = threshold * np.sqrt(length)
+                cell_r, cell_c = r // block, c // block
+                for f in range(n_detectors):
+                    a = answers[f] - floor
+                    if a > 0.0:
+                        out[m, f, cell_r, cell_c] += a * scale
+    return out
+
+
+def detector_map_numpy(
+    images: np.ndarray, detectors: np.ndarray, threshold: float, block: int
+) -> np.ndarray:
+    """NumPy twin of :func:`detector_map` (all patches at once: for tests and benchmarks)."""
+    n, h, w = images.shape
+    n_detectors, side = detectors.shape[:2]
+    patches = np.lib.stride_tricks.sliding_window_view(images, (side, side), axis=(1, 2))
+    rows, cols = patches.shape[1:3]
+    patches = patches.reshape(n, rows, cols, side * side)
+    answers = patches @ detectors.reshape(n_detectors, -1).T  # (n, rows, cols, n_detectors)
+    answers -= threshold * np.linalg.norm(patches, axis=3, keepdims=True)
+    answers = np.maximum(answers, 0.0)
+    cells_r, cells_c = rows // block, cols // block
+    answers = answers[:, : cells_r * block, : cells_c * block]
+    pooled = answers.reshape(n, cells_r, block, cells_c, block, n_detectors).mean(axis=(2, 4))
+    return np.ascontiguousarray(pooled.transpose(0, 3, 1, 2))
+
+
+# ---------------------------------------------------------------------------------------------
 # warm-up: compile every kernel once, on tiny inputs of the types the models pass
 # ---------------------------------------------------------------------------------------------
 
@@ -229,3 +386,5 @@ def warm_up() -> None:
         itoh_block_corrections(tiny, np.zeros((2, 2), dtype), np.zeros(2, dtype), 1e-3, 1e-3, False)
     for subspace_pass in (oja_pass, sanger_pass):
         subspace_pass(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))
+    competitive_pass(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))
+    detector_map(np.zeros((1, 6, 6)), np.zeros((2, 5, 5)), 0.5, 2)

@@ -3,7 +3,9 @@
 The metadata says what the file holds and how it was made: format version, rule and
 hyperparameters, data source, per-label images seen, validation accuracy, creation time and the
 hebbviz version that wrote it. Saving is atomic; loading validates everything and turns every
-problem into a one-line :class:`~hebbviz.errors.ModelFileError`.
+problem into a one-line :class:`~hebbviz.errors.ModelFileError`. The sizes the metadata gives
+(labels, units, layers) are checked against the stored arrays before a model is built, so a file
+never makes hebbviz allocate more than it holds.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import numpy as np
 
 from hebbviz import __version__
 from hebbviz.atomic_file import atomic_write
-from hebbviz.errors import ModelFileError
+from hebbviz.errors import ModelFileError, unreadable_folder_as
 from hebbviz.models import RULES, rule_class
-from hebbviz.models.base import NormClassifier
+from hebbviz.models.base import NormClassifier, check_arrays
 from hebbviz.npz_archive import read_npz
 
 FORMAT = "hebbviz-model"
@@ -87,24 +89,29 @@ def load_model(path: str | Path) -> tuple[NormClassifier, dict[str, Any]]:
         shapes, dtypes or values.
     """
     path = Path(path)
-    if not path.is_file():
+    with unreadable_folder_as(ModelFileError):
+        found = path.is_file()
+    if not found:
         raise ModelFileError(f"{path}: no such model file")
     arrays = read_npz(path, ModelFileError, "model file")
     if METADATA_KEY not in arrays:
         raise ModelFileError(f"{path}: not a hebbviz model file (no metadata)")
     raw = arrays.pop(METADATA_KEY)
     metadata = _parse_metadata(path, raw)
-    model_class = rule_class(metadata["rule"])
+    rule, params = metadata["rule"], metadata["params"]
+    model_class = rule_class(rule)
     try:
-        model = model_class(**metadata["params"])
+        layout = model_class.array_layout(params)
     except (TypeError, ValueError) as error:
-        raise ModelFileError(
-            f"{path}: bad hyperparameters for rule {metadata['rule']} ({error})"
-        ) from None
+        raise ModelFileError(f"{path}: bad hyperparameters for rule {rule} ({error})") from None
     try:
-        model.set_arrays(arrays)
+        check_arrays(rule, layout, arrays)  # before building: the metadata sets the sizes
     except ValueError as error:
         raise ModelFileError(f"{path}: {error}") from None
+    try:
+        model = model_class.from_arrays(params, arrays)
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f"{path}: bad hyperparameters for rule {rule} ({error})") from None
     _check_values(path, model, arrays)
     return model, metadata
 

@@ -32,6 +32,7 @@ RULE_OPTIONS = {
     "itoh": ["--per-label", "20", "--lr", "1e-3"],
     "oja": ["--k", "4", "--epochs", "2", "--lr", "0.3", "--no-deskew"],
     "sanger": ["--k", "3", "--epochs", "1", "--lr", "0.3", "--lr-decay", "500"],
+    "strokes": ["--k", "4", "--epochs", "2", "--detectors", "8", "--threshold", "0.7"],
 }
 
 
@@ -161,8 +162,17 @@ def test_bench_json_has_the_ratios(small_mnist, capsys):
     folder, _ = small_mnist
     assert main(["bench", "--json", "--data-dir", str(folder)]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result["ratios"]) == {"itoh_blocked_vs_loop", "oja_kernel_vs_numpy"}
+    assert set(result["ratios"]) == {
+        "itoh_blocked_vs_loop",
+        "oja_kernel_vs_numpy",
+        "competitive_kernel_vs_numpy",
+        "detector_map_kernel_vs_numpy",
+        "strokes_oja_kernel_vs_numpy",
+    }
     assert all(np.isfinite(v) and v > 0 for v in result["ratios"].values())
-    assert set(result["rules"]) == {"itoh", "oja", "sanger"}
+    assert set(result["rules"]) == {"itoh", "oja", "sanger", "strokes"}
+    assert (
+        result["rules"]["strokes"]["shared_stage_s"] > 0 == result["rules"]["oja"]["shared_stage_s"]
+    )
     assert result["synthetic"] is False
     assert "folder" in result["data"]

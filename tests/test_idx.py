@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
 from idx_files import idx_bytes, read_pair, write_file
 
-from hebbviz.data.idx import load_idx, load_idx_split
+from hebbviz.data.idx import IMAGES_MAGIC, load_idx, load_idx_split
 from hebbviz.errors import DatasetError
 
 RNG = np.random.default_rng(0)
@@ -151,3 +152,34 @@ def test_real_mnist(mnist_dir):
     assert split.images.shape == (10_000, 28, 28)
     assert split.per_label() == [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]
     assert split.images.max() == 255 and split.images.min() == 0
+
+
+def _gzip_bomb(path: Path, n_images: int, zeros: int) -> Path:
+    """A small .gz: an images header of ``n_images`` and then ``zeros`` zero bytes."""
+    chunk = bytes(2**24)
+    with gzip.open(path, "wb", compresslevel=9) as file:
+        file.write(IMAGES_MAGIC.to_bytes(4, "big") + n_images.to_bytes(4, "big"))
+        file.write((28).to_bytes(4, "big") * 2)
+        for start in range(0, zeros, len(chunk)):
+            file.write(chunk[: zeros - start])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("n_images", "match"),
+    [
+        (2**31, r"shape \(2147483648, 28, 28\) needs 1683627180032 bytes of data, more than"),
+        (20_000, r"more than 1048575 unexpected bytes after the data of shape \(20000, 28, 28\)"),
+    ],
+    ids=["huge header", "plausible header"],
+)
+def test_a_decompression_bomb_fails_fast_in_bounded_memory(tmp_path, n_images, match):
+    path = _gzip_bomb(tmp_path / "train-images-idx3-ubyte.gz", n_images, 2**27)
+    assert path.stat().st_size < 2**20
+    tracemalloc.start()
+    try:
+        expect_error(path, match)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < n_images * 784 + 2**23  # the header's images and a few MB, not 128 MB

@@ -86,11 +86,25 @@ def test_fashion_mnist_reports_a_10000_image_test_split(tmp_path, fashion_dir):
     assert info["classes"][0] == "T-shirt/top"
 
 
-def test_nothing_given_falls_back_to_synthetic_and_says_so(tmp_path):
-    info = info_json(tmp_path)
+def test_nothing_given_is_the_shipped_sample_even_in_an_empty_home(tmp_path):
+    """HOME and the XDG folders point at an empty folder: the real digits hebbviz ships."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HEBBVIZ_")}
+    env.update({key: str(tmp_path) for key in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")})
+    env["XDG_DATA_HOME"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "hebbviz", "info", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
     check_shape(info)
-    assert info["source"].startswith("synthetic digits")
-    assert min(info["splits"]["val"]["per_label"]) > 0
+    assert info["source"] == "MNIST sample, 10,000 digits, shipped"
+    per_label = np.add(info["splits"]["train"]["per_label"], info["splits"]["val"]["per_label"])
+    assert per_label.tolist() == MNIST_PER_LABEL and "test" not in info["splits"]
+    assert list(tmp_path.iterdir()) == []  # reading the sample wrote nothing
 
 
 IMAGES = np.random.default_rng(0).integers(0, 256, size=(20, 28, 28), dtype=np.uint8)

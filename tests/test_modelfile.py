@@ -5,6 +5,9 @@ from __future__ import annotations
 import errno
 import gzip
 import json
+import os
+import stat
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -185,3 +188,65 @@ def test_cli_refuses_a_bad_model_file_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert str(bad) in err and "not a hebbviz model file" in err
+
+
+@pytest.fixture(scope="module")
+def real_files(tmp_path_factory):
+    """A small saved model of each real rule, to spoil the metadata of."""
+    folder = tmp_path_factory.mktemp("real")
+    files = {}
+    for rule in ("itoh", "oja"):
+        files[rule] = folder / f"{rule}.npz"
+        save_model(files[rule], rule_class(rule)(**REAL_RULES[rule]), {})
+    return files
+
+
+BAD_PARAMS = {
+    "a billion labels": ("oja", {"n_labels": 1_000_000_000, "k": 784}, r"expected .*1000000000"),
+    "400 hidden layers": ("itoh", {"hidden_layers": 400}, r"expected .*\(3, 399, 784, 784\)"),
+    "30 hidden layers": ("itoh", {"hidden_layers": 30}, r"expected .*\(3, 29, 784, 784\)"),
+    "itoh billion labels": ("itoh", {"n_labels": 10**9}, r"expected .*1000000000"),
+    "lr text": ("oja", {"lr": "abc"}, "lr must be a finite number, got 'abc'"),
+    "itoh lr text": ("itoh", {"lr": "abc"}, "lr must be a finite number, got 'abc'"),
+    "itoh lr negative": ("itoh", {"lr": -10}, "lr must be a positive number"),
+    "deskew text": ("oja", {"deskew": "no"}, "deskew must be true or false, got 'no'"),
+    "k text": ("oja", {"k": "4"}, "k must be a whole number, got '4'"),
+    "n_labels bool": ("oja", {"n_labels": True}, "n_labels must be a whole number"),
+    "hidden_layers float": ("itoh", {"hidden_layers": 3.5}, "hidden_layers must be a whole"),
+    "dtype unknown": ("itoh", {"dtype": "float16"}, "dtype must be one of"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_PARAMS)
+def test_bad_hyperparameters_are_refused_before_anything_is_built(tmp_path, real_files, case):
+    rule, change, message = BAD_PARAMS[case]
+    path = tmp_path / "m.npz"
+    path.write_bytes(real_files[rule].read_bytes())
+    _rewrite(path, lambda m: m["params"].update(change))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match=message) as caught:
+            load_model(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(caught.value).startswith(f"{path}: ") and "\n" not in str(caught.value)
+    # the file's arrays are read (itoh: about 30 MB); no model of the metadata's size is built
+    assert peak < 3 * path.stat().st_size + 10_000_000
+
+
+@pytest.mark.parametrize("rule", REAL_RULES)
+def test_array_layout_is_that_of_the_built_model(rule):
+    for params in (REAL_RULES[rule], {}):
+        model = rule_class(rule)(**params)
+        layout = type(model).array_layout(params)
+        assert layout == {key: (a.shape, a.dtype) for key, a in model.arrays().items()}
+
+
+def test_a_saved_model_gets_normal_permissions(tmp_path, trained):
+    old = os.umask(0o022)
+    try:
+        save_model(tmp_path / "m.npz", trained, {})
+    finally:
+        os.umask(old)
+    assert stat.filemode((tmp_path / "m.npz").stat().st_mode) == "-rw-r--r--"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+
 import numpy as np
 import pytest
 from idx_files import read_pair, write_file, write_pair
@@ -162,23 +165,43 @@ def test_a_bad_test_file_is_not_ignored(tmp_path, mnist):
 # --- open_dataset ---------------------------------------------------------------------------
 
 
-def test_nothing_given_falls_back_to_synthetic_the_same_as_by_name():
-    fallback, named = open_dataset(), open_dataset(name="Synthetic")
-    for dataset in (fallback, named):
-        assert dataset.synthetic and "synthetic" in dataset.source
+def test_nothing_given_is_the_shipped_sample_the_same_as_by_name(tmp_path, mnist):
+    raw = tmp_path / "cache" / "torchvision" / "MNIST" / "raw"  # a full download does not count
+    write_pair(raw, "train", mnist.subset(slice(0, 500)))
+    default, named = open_dataset(), open_dataset(name="MNIST-sample")
+    for dataset in (default, named):
+        assert dataset.source == "MNIST sample, 10,000 digits, shipped" and not dataset.synthetic
         assert dataset.classes == DIGIT_CLASSES and dataset.test is None
-    assert fallback.train.images.dtype == np.uint8 and fallback.train.images.shape[1:] == (28, 28)
-    assert min(fallback.val.per_label()) > 0
-    np.testing.assert_array_equal(fallback.train.images, named.train.images)
-    np.testing.assert_array_equal(fallback.val.labels, named.val.labels)
+    assert np.add(default.train.per_label(), default.val.per_label()).tolist() == MNIST_PER_LABEL
+    np.testing.assert_array_equal(default.train.images, named.train.images)
+    np.testing.assert_array_equal(default.val.labels, named.val.labels)
 
 
-def test_nothing_given_prefers_mnist_torchvision_downloaded(tmp_path, mnist):
-    raw = tmp_path / "cache" / "torchvision" / "MNIST" / "raw"
-    write_pair(raw, "train", mnist.subset(slice(0, 500)), suffix="")
-    write_pair(raw, "t10k", mnist.subset(slice(500, 600)), suffix="")
-    dataset = open_dataset()
-    assert not dataset.synthetic and str(raw) in dataset.source and len(dataset.test) == 100
+def test_synthetic_digits_are_a_choice(tmp_path):
+    dataset = open_dataset(name="Synthetic")
+    assert dataset.synthetic and "synthetic" in dataset.source and dataset.test is None
+    assert dataset.train.images.dtype == np.uint8 and dataset.train.images.shape[1:] == (28, 28)
+    assert min(dataset.val.per_label()) > 0
+
+
+@pytest.mark.parametrize("suffix", [".gz", ""])  # ours, or extracted by torchvision
+def test_a_named_data_set_reads_the_download_cache(tmp_path, mnist, suffix, monkeypatch):
+    monkeypatch.setitem(sys.modules, "torchvision", None)  # not needed
+    raw = tmp_path / "cache" / "torchvision" / "KMNIST" / "raw"
+    write_pair(raw, "train", mnist.subset(slice(0, 500)), suffix=suffix)
+    write_pair(raw, "t10k", mnist.subset(slice(500, 600)), suffix=suffix)
+    dataset = open_dataset(name="kmnist")
+    assert str(raw) in dataset.source and len(dataset.test) == 100
+    assert dataset.classes == CLASS_NAMES["kmnist"]
+
+
+def test_a_named_data_set_not_downloaded_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # no torchvision
+    with pytest.raises(DatasetError) as caught:
+        open_dataset(name="fashion-mnist")
+    message = str(caught.value)
+    assert "hebbviz download fashion-mnist" in message and "30 MB" in message
+    assert str(tmp_path / "cache" / "torchvision" / "FashionMNIST" / "raw") in message
 
 
 def test_drawings_by_name(tmp_path):

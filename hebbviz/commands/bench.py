@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from hebbviz.commands.common import add_data_options, dataset_from_args
+from hebbviz.commands.common import add_data_options, dataset_from_args, json_line
 from hebbviz.data.sources import open_folder
 from hebbviz.errors import HebbvizError
 from hebbviz.models import RULES
@@ -18,9 +17,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="measure training and evaluation speed of every rule",
         description="Measure images/s of every rule and implementation in one run: itoh's "
         "blocked exact training vs the paper's one-image loop, the Oja kernel vs its NumPy "
-        "twin, whole-epoch training and evaluation per rule. Uses the real MNIST digits of "
-        "../shared/datasets/mnist-10k beside the source checkout when they are there and no data "
-        "is named, else the default data set.",
+        "twin, the strokes kernels vs theirs, whole-epoch training and evaluation per rule. "
+        "Uses the real MNIST digits of ../shared/datasets/mnist-10k beside the source checkout "
+        "when they are there and no data is named, else the default data set.",
     )
     add_data_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -58,17 +57,17 @@ def run(args: argparse.Namespace) -> int:
         name = getattr(args, "dataset", None)
         if args.soak is not None:
             result = gui_bench.run_gui_soak(data_dir, name, args.soak)
-            print(json.dumps(result) if args.json else gui_bench.describe_soak(result))
+            print(json_line(result) if args.json else gui_bench.describe_soak(result))
         else:
             result = gui_bench.run_gui_bench(data_dir, name, args.rule)
-            print(json.dumps(result) if args.json else gui_bench.describe(result))
+            print(json_line(result) if args.json else gui_bench.describe(result))
         return 0
     dataset = open_folder(MNIST_10K) if use_mnist else dataset_from_args(args)
     kind = "synthetic digits" if dataset.synthetic else "real digits"
     print(f"bench data: {dataset.source} ({kind})", file=sys.stderr)
     result = run_bench(dataset, report=lambda step: print(f"  {step} ...", file=sys.stderr))
     if args.json:
-        print(json.dumps(result))
+        print(json_line(result))
         return 0
     itoh, oja, ratios = result["itoh"], result["oja"], result["ratios"]
     print(f"data: {result['data']} ({kind})")
@@ -82,7 +81,29 @@ def run(args: argparse.Namespace) -> int:
         f"kernel {oja['kernel_images_per_s']:,.0f}/s, NumPy twin "
         f"{oja['numpy_images_per_s']:,.0f}/s: {ratios['oja_kernel_vs_numpy']:.1f}x"
     )
-    print(f"{'rule':8}{'train epoch, img/s':>20}{'eval (10 nets), img/s':>24}")
+    strokes = result["strokes"]
+    print(
+        f"strokes, {strokes['patches']:,} patches: competitive kernel "
+        f"{strokes['competitive_kernel_per_s']:,.0f}/s, NumPy twin "
+        f"{strokes['competitive_numpy_per_s']:,.0f}/s: {ratios['competitive_kernel_vs_numpy']:.1f}x"
+    )
+    print(
+        f"strokes, {strokes['map_images']} images: detector map kernel "
+        f"{strokes['map_kernel_images_per_s']:,.0f}/s, NumPy twin "
+        f"{strokes['map_numpy_images_per_s']:,.0f}/s: {ratios['detector_map_kernel_vs_numpy']:.1f}x"
+    )
+    features = strokes["oja"]
+    print(
+        f"strokes k={features['k']}, width {features['width']}, one pass over "
+        f"{features['images']} images of one label: kernel "
+        f"{features['kernel_images_per_s']:,.0f}/s, NumPy twin "
+        f"{features['numpy_images_per_s']:,.0f}/s: {ratios['strokes_oja_kernel_vs_numpy']:.1f}x"
+    )
+    print(f"{'rule':8}{'train epoch, img/s':>20}{'eval (10 nets), img/s':>24}{'shared stage':>14}")
     for rule, speed in result["rules"].items():
-        print(f"{rule:8}{speed['train_images_per_s']:>20,.0f}{speed['eval_images_per_s']:>24,.0f}")
+        shared = f"{speed['shared_stage_s']:.1f} s" if speed["shared_stage_s"] else ""
+        print(
+            f"{rule:8}{speed['train_images_per_s']:>20,.0f}{speed['eval_images_per_s']:>24,.0f}"
+            f"{shared:>14}"
+        )
     return 0

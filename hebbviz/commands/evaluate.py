@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from hebbviz.commands.common import add_data_options, dataset_from_args
+from hebbviz.commands.common import (
+    add_data_options,
+    add_split_option,
+    dataset_from_args,
+    json_line,
+    scored_split,
+)
 from hebbviz.commands.progress import progress_bar
 from hebbviz.errors import HebbvizError
 from hebbviz.evaluation import Evaluation, evaluate
@@ -21,12 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--model", required=True, metavar="FILE", help="model file to score")
     add_data_options(parser)
-    parser.add_argument(
-        "--split",
-        choices=("val", "test"),
-        default="val",
-        help="validation split (default) or the source's test files",
-    )
+    add_split_option(parser)
     parser.add_argument(
         "--json",
         action="store_true",
@@ -52,11 +52,7 @@ def report(result: Evaluation, classes: tuple[str, ...]) -> str:
 def run(args: argparse.Namespace) -> int:
     model, metadata = load_model(args.model)
     dataset = dataset_from_args(args)
-    split = dataset.val if args.split == "val" else dataset.test
-    if split is None:
-        raise HebbvizError(
-            f"{dataset.source}: no test files (t10k-images-idx3-ubyte[.gz]); use --split val"
-        )
+    split = scored_split(dataset, args.split)
     if len(dataset.classes) != model.n_labels:
         raise HebbvizError(
             f"{args.model}: {model.n_labels} labels, but {dataset.source} has "
@@ -65,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     with progress_bar(len(split), f"scoring {metadata['rule']}") as bar:
         result = evaluate(model, split, progress=bar.update)
     if args.json:
-        print(json.dumps(result.to_json()))
+        print(json_line(result.to_json()))
     else:
         print(f"model: {args.model} ({metadata['rule']}, trained on {metadata.get('data_source')})")
         print(f"data:  {args.split} split of {dataset.source}")

@@ -1,9 +1,8 @@
 """``hebbviz info``: which data set, its classes, and how many images each split holds."""
 
 import argparse
-import json
 
-from hebbviz.commands.common import add_data_options, dataset_from_args
+from hebbviz.commands.common import add_data_options, dataset_from_args, json_line
 from hebbviz.data.dataset import Dataset
 
 
@@ -37,7 +36,7 @@ def summary(dataset: Dataset) -> dict:
 def run(args: argparse.Namespace) -> int:
     info = summary(dataset_from_args(args))
     if args.json:
-        print(json.dumps(info))
+        print(json_line(info))
         return 0
     print(f"source:  {info['source']}")
     print(f"classes: {', '.join(f'{i}={name}' for i, name in enumerate(info['classes']))}")

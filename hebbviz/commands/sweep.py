@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import io
 import math
 import multiprocessing
 import os
@@ -23,29 +21,31 @@ from typing import Any
 
 import numpy as np
 
-from hebbviz.commands.common import add_data_options, dataset_from_args
+from hebbviz.commands.common import (
+    add_data_options,
+    add_figure_option,
+    checked_figure_path,
+    dataset_from_args,
+    save_figure,
+)
 from hebbviz.commands.progress import progress_bar
 from hebbviz.data.dataset import Split, balance
 from hebbviz.errors import HebbvizError
 from hebbviz.evaluation import evaluate
 from hebbviz.models import rule_class
+from hebbviz.paper.stage3 import (
+    SweepGrid,
+    append_row,
+    per_label_text,
+    point_key,
+    read_done,
+    sweep_grid,
+    upgrade,
+)
 from hebbviz.training import train
 
 DEFAULT_HIDDEN_LAYERS = "2..15"
 DEFAULT_LRS = "1e-1..1e-8"
-COLUMNS = (
-    "hidden_layers",
-    "lr",
-    "activation",
-    "per_label",
-    "seed",
-    "data_source",
-    "val_accuracy",
-    "diverged_samples",
-    "diverged_labels",
-    "train_images",
-    "seconds",
-)
 BLAS_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
@@ -93,63 +93,6 @@ def lr_text(lr: float) -> str:
     return short if float(short) == lr else f"{lr:.3g}"
 
 
-def point_key(row: dict[str, Any]) -> tuple:
-    """What identifies a grid point, the same for a row read back from the CSV."""
-    return (
-        int(row["hidden_layers"]),
-        float(row["lr"]),
-        str(row["activation"]),
-        int(row["per_label"]),
-        int(row["seed"]),
-        str(row["data_source"]),
-    )
-
-
-def read_done(path: Path) -> dict[tuple, dict[str, str]]:
-    """The points already in the CSV at ``path`` (none if it does not exist).
-
-    A row that does not parse (a write cut short by a crash) is ignored: it will be redone.
-
-    Raises
-    ------
-    HebbvizError
-        If the file exists but is not a sweep CSV.
-    """
-    if not path.exists():
-        return {}
-    try:
-        with path.open(newline="") as file:
-            reader = csv.DictReader(file)
-            if reader.fieldnames is not None and tuple(reader.fieldnames) != COLUMNS:
-                raise HebbvizError(
-                    f"{path}: not a sweep CSV of this hebbviz (columns {reader.fieldnames})"
-                )
-            done = {}
-            for row in reader:
-                with contextlib.suppress(TypeError, ValueError):
-                    float(row["val_accuracy"])
-                    done[point_key(row)] = row
-            return done
-    except (OSError, UnicodeDecodeError) as error:
-        raise HebbvizError(f"{path}: cannot read ({error})") from None
-
-
-def append_row(path: Path, row: dict[str, Any]) -> None:
-    """Append one row (and the header to a new file) in one write, flushed to disk."""
-    text = io.StringIO()
-    new = not path.exists() or path.stat().st_size == 0
-    if not new and not path.read_bytes().endswith(b"\n"):
-        text.write("\n")  # finish a line cut short, so the new row starts on its own
-    writer = csv.writer(text, lineterminator="\n")
-    if new:
-        writer.writerow(COLUMNS)
-    writer.writerow(row[column] for column in COLUMNS)
-    with path.open("a", newline="") as file:
-        file.write(text.getvalue())
-        file.flush()
-        os.fsync(file.fileno())
-
-
 # -- worker processes -----------------------------------------------------------------------------
 
 _worker_data: tuple[Split, Split] | None = None
@@ -179,6 +122,7 @@ def run_point(point: dict[str, Any], train_split: Split, val_split: Split) -> di
         "diverged_labels": " ".join(str(i) for i in np.flatnonzero(model.diverged)),
         "train_images": len(train_split),
         "seconds": round(time.perf_counter() - began, 2),
+        "val_per_label": per_label_text(result.per_label),
     }
 
 
@@ -276,6 +220,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="worker processes (default: one per CPU core)",
     )
     parser.add_argument("--csv", required=True, metavar="FILE", help="results, appended to")
+    add_figure_option(parser, "the accuracy over H x lr, overall and per label")
     parser.set_defaults(run=run)
 
 
@@ -289,6 +234,7 @@ def run(args: argparse.Namespace) -> int:
     if args.per_label is not None and args.per_label < 1:
         raise HebbvizError(f"--per-label must be at least 1, got {args.per_label}")
     csv_path = Path(args.csv)
+    figure = checked_figure_path(args)
     done = read_done(csv_path)
     dataset = dataset_from_args(args)
     train_split = balance(dataset.train, args.per_label)
@@ -306,22 +252,27 @@ def run(args: argparse.Namespace) -> int:
         f"{len(todo)} to run with {min(args.jobs, max(len(todo), 1))} worker processes"
     )
     if todo:
+        if upgrade(csv_path):
+            print(f"{csv_path}: added the per-label column (empty for the earlier rows)")
         run_points(todo, train_split, dataset.val, min(args.jobs, len(todo)), csv_path)
         done = read_done(csv_path)
-    print(table(hidden_layers, lrs, [done[point_key(point)] for point in points]))
+    grid = sweep_grid([done[point_key(point)] for point in points], csv_path)
+    print(table(grid))
+    if figure is not None:
+        save_figure("stage3_figure", grid, figure)
     return 0
 
 
-def table(hidden_layers: list[int], lrs: list[float], rows: list[dict[str, str]]) -> str:
+def table(grid: SweepGrid) -> str:
     """Validation accuracy per hidden layers (rows) x learning rate (columns); the best point."""
-    accuracy = {(int(r["hidden_layers"]), float(r["lr"])): float(r["val_accuracy"]) for r in rows}
-    best = max(accuracy, key=accuracy.get)
+    best_h, best_lr, best_accuracy = grid.best()
     lines = ["validation accuracy (%), rows: hidden layers, columns: learning rate"]
-    lines.append("   H " + "".join(f"{lr_text(lr):>9}" for lr in lrs))
-    for h in hidden_layers:
-        cells = "".join(
-            f"{100 * accuracy[h, lr]:>8.1f}{'*' if (h, lr) == best else ' '}" for lr in lrs
-        )
+    lines.append("   H " + "".join(f"{lr_text(lr):>9}" for lr in grid.lrs))
+    for h, row in zip(grid.hidden_layers, grid.accuracy, strict=True):
+        cells = ""
+        for lr, accuracy in zip(grid.lrs, row, strict=True):
+            value = "-" if np.isnan(accuracy) else f"{100 * accuracy:.1f}"
+            cells += f"{value:>8}{'*' if (h, lr) == (best_h, best_lr) else ' '}"
         lines.append(f"{h:>4} {cells}")
-    lines.append(f"best (*): H={best[0]}, lr={lr_text(best[1])}: {accuracy[best]:.2%}")
+    lines.append(f"best (*): H={best_h}, lr={lr_text(best_lr)}: {best_accuracy:.2%}")
     return "\n".join(lines)

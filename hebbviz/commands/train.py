@@ -23,6 +23,8 @@ RULE_OPTIONS: dict[str, str] = {
     "lr_decay": "--lr-decay",
     "deskew": "--deskew",
     "init_scale": "--init-scale",
+    "n_detectors": "--detectors",
+    "threshold": "--threshold",
 }
 """Each rule option's keyword in the rules' constructors, and its flag."""
 
@@ -34,15 +36,35 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--lr", type=float, metavar="LR", help="learning rate")
     group.add_argument("--activation", choices=("relu", "step"), help="itoh: hidden activation")
     group.add_argument("--dtype", choices=("float64", "float32"), help="itoh: float precision")
-    group.add_argument("--k", type=int, metavar="K", help="oja/sanger: output units per label")
-    group.add_argument("--lr-decay", type=float, metavar="D", help="oja/sanger: lr schedule decay")
     group.add_argument(
-        "--init-scale", type=float, metavar="S", help="oja/sanger: initial weight row length"
+        "--k", type=int, metavar="K", help="oja/sanger/strokes: output units per label"
+    )
+    group.add_argument(
+        "--lr-decay", type=float, metavar="D", help="oja/sanger/strokes: lr schedule decay"
+    )
+    group.add_argument(
+        "--init-scale",
+        type=float,
+        metavar="S",
+        help="oja/sanger/strokes: initial weight row length",
     )
     group.add_argument(
         "--deskew",
         action=argparse.BooleanOptionalAction,
-        help="oja/sanger: straighten slanted digits first",
+        help="oja/sanger/strokes: straighten slanted digits first",
+    )
+    group.add_argument(
+        "--detectors",
+        dest="n_detectors",
+        type=int,
+        metavar="N",
+        help="strokes: shared 5x5 stroke detectors",
+    )
+    group.add_argument(
+        "--threshold",
+        type=float,
+        metavar="C",
+        help="strokes: a detector fires where its cosine to a patch exceeds C",
     )
 
 

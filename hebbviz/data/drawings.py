@@ -14,7 +14,7 @@ from hebbviz import paths
 from hebbviz.atomic_file import atomic_write
 from hebbviz.data.dataset import Split
 from hebbviz.data.idx import IMAGE_SIZE
-from hebbviz.errors import DatasetError
+from hebbviz.errors import DatasetError, unreadable_folder_as
 from hebbviz.npz_archive import read_npz
 
 STORE_NAME = "drawings.npz"
@@ -40,7 +40,9 @@ class DrawingStore:
         DatasetError
             If the store file is not one this class wrote, or is damaged.
         """
-        if not self.path.exists():
+        with unreadable_folder_as(DatasetError):
+            found = self.path.exists()
+        if not found:
             return Split(
                 images=np.zeros((0, IMAGE_SIZE, IMAGE_SIZE), dtype=np.uint8),
                 labels=np.zeros(0, dtype=np.int64),

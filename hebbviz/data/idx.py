@@ -11,6 +11,7 @@ import gzip
 import math
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -29,26 +30,74 @@ IMAGES_MAGIC = 0x0803  # 2051
 LABELS_MAGIC = 0x0801  # 2049
 MNIST_KINDS = {IMAGES_MAGIC: "uint8 images", LABELS_MAGIC: "uint8 labels"}
 IMAGE_SIZE = 28
+GZIP_SIGNATURE = b"\x1f\x8b"
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's content, decompressed when it is gzip (recognised by its first bytes)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: no such file") from None
-    except OSError as error:
-        raise DatasetError(f"{path}: cannot read ({error.strerror or error})") from None
-    if raw[:2] != b"\x1f\x8b":
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as error:
-        raise DatasetError(f"{path}: corrupt or truncated gzip data ({error})") from None
+MAX_DATA_BYTES = 2**31
+"""The most data an IDX file may hold (2 GiB; all of EMNIST's digits and letters take 0.7 GiB):
+a larger header is refused before anything is read, a decompression bomb's too."""
+CHUNK = 2**20
+"""Bytes read at a time."""
+EXTRA_SHOWN = 2**20
+"""How many bytes after the data are read (and counted) before a file is refused as overlong."""
+
+
+def _read_into(stream: BinaryIO, buffer: memoryview) -> int:
+    """Fill ``buffer`` from ``stream``; how many bytes there were (fewer at the end of it).
+
+    Read a chunk at a time: gzip reads a whole request into a temporary copy first."""
+    filled = 0
+    while filled < len(buffer):
+        count = stream.readinto(buffer[filled : filled + CHUNK])
+        if not count:
+            break
+        filled += count
+    return filled
+
+
+def _read_idx(path: Path, stream: BinaryIO, magic: int | None) -> np.ndarray:
+    """The IDX data of ``stream`` (see :func:`load_idx`), read no further than its header says
+    (plus a little, to find out whether it ends there)."""
+    head = stream.read(4)
+    if len(head) < 4:
+        raise DatasetError(f"{path}: too short for an IDX file ({len(head)} bytes)")
+    found_magic = int.from_bytes(head, "big")
+    zeros, type_code, ndim = head[0:2], head[2], head[3]
+    if zeros != b"\0\0" or type_code not in DTYPES or ndim == 0:
+        raise DatasetError(f"{path}: not an IDX file (magic number {found_magic:#010x})")
+    if magic is not None and found_magic != magic:
+        kind = MNIST_KINDS.get(magic, "this data")
+        raise DatasetError(f"{path}: magic number {found_magic}, expected {magic} for {kind}")
+    sizes = stream.read(4 * ndim)
+    if len(sizes) < 4 * ndim:
+        raise DatasetError(f"{path}: truncated in the header ({4 + len(sizes)} bytes)")
+    shape = tuple(int.from_bytes(sizes[4 * i : 4 * i + 4], "big") for i in range(ndim))
+    dtype = DTYPES[type_code]
+    expected = math.prod(shape) * dtype.itemsize
+    if expected > MAX_DATA_BYTES:
+        raise DatasetError(
+            f"{path}: shape {shape} needs {expected} bytes of data, more than the "
+            f"{MAX_DATA_BYTES} bytes hebbviz reads"
+        )
+    flat = np.empty(math.prod(shape), dtype=dtype)
+    found = _read_into(stream, memoryview(flat).cast("B"))
+    if found < expected:
+        raise DatasetError(
+            f"{path}: truncated: shape {shape} needs {expected} bytes of data, found {found}"
+        )
+    extra = len(stream.read(EXTRA_SHOWN))  # to the end: gzip checks its checksum there
+    if extra:
+        count = f"{extra}" if extra < EXTRA_SHOWN else f"more than {EXTRA_SHOWN - 1}"
+        raise DatasetError(f"{path}: {count} unexpected bytes after the data of shape {shape}")
+    return flat.astype(dtype.newbyteorder("="), copy=False).reshape(shape)
 
 
 def load_idx(path: str | Path, magic: int | None = None) -> np.ndarray:
-    """Read an IDX file, raw or gzip-compressed.
+    """Read an IDX file, raw or gzip-compressed (recognised by its first bytes).
+
+    The file is read as a stream, no further than its header says, into an array of that size
+    (at most :data:`MAX_DATA_BYTES`): a lying header or a decompression bomb fails fast, in
+    bounded memory.
 
     Parameters
     ----------
@@ -65,37 +114,29 @@ def load_idx(path: str | Path, magic: int | None = None) -> np.ndarray:
     Raises
     ------
     DatasetError
-        If the file is missing, not IDX (or not of the ``magic`` asked for), corrupt, truncated or
-        longer than its header says.
+        If the file is missing, not IDX (or not of the ``magic`` asked for), corrupt, truncated,
+        too large, or longer than its header says.
     """
     path = Path(path)
-    data = _read_bytes(path)
-    if len(data) < 4:
-        raise DatasetError(f"{path}: too short for an IDX file ({len(data)} bytes)")
-    found_magic = int.from_bytes(data[:4], "big")
-    zeros, type_code, ndim = data[0:2], data[2], data[3]
-    if zeros != b"\0\0" or type_code not in DTYPES or ndim == 0:
-        raise DatasetError(f"{path}: not an IDX file (magic number {found_magic:#010x})")
-    if magic is not None and found_magic != magic:
-        kind = MNIST_KINDS.get(magic, "this data")
-        raise DatasetError(f"{path}: magic number {found_magic}, expected {magic} for {kind}")
-    header = 4 + 4 * ndim
-    if len(data) < header:
-        raise DatasetError(f"{path}: truncated in the header ({len(data)} bytes)")
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    dtype = DTYPES[type_code]
-    expected = math.prod(shape) * dtype.itemsize
-    found = len(data) - header
-    if found < expected:
-        raise DatasetError(
-            f"{path}: truncated: shape {shape} needs {expected} bytes of data, found {found}"
-        )
-    if found > expected:
-        raise DatasetError(
-            f"{path}: {found - expected} unexpected bytes after the data of shape {shape}"
-        )
-    flat = np.frombuffer(data, dtype=dtype, offset=header)
-    return flat.astype(dtype.newbyteorder("=")).reshape(shape)
+    try:
+        with path.open("rb") as raw:
+            compressed = raw.read(2) == GZIP_SIGNATURE
+            raw.seek(0)
+            if not compressed:
+                return _read_idx(path, raw, magic)
+            with gzip.GzipFile(fileobj=raw) as stream:
+                try:
+                    return _read_idx(path, stream, magic)
+                except DatasetError:
+                    # damage near the start garbles the header: say so if zlib notices soon
+                    stream.read(EXTRA_SHOWN)
+                    raise
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise DatasetError(f"{path}: corrupt or truncated gzip data ({error})") from None
+    except OSError as error:
+        raise DatasetError(f"{path}: cannot read ({error.strerror or error})") from None
 
 
 def load_idx_split(images_path: str | Path, labels_path: str | Path, n_classes: int = 10) -> Split:

@@ -1,24 +1,29 @@
-"""Where digits come from: a folder of IDX files, torchvision, synthetic strokes, own drawings.
+"""Where digits come from: the shipped MNIST sample, a folder of IDX files, a downloaded data set
+(or torchvision), synthetic strokes, own drawings.
 
-:func:`open_dataset` is the one entry point. Every source returns a :class:`Dataset` whose
-validation split is carved from its training data by :func:`split_validation` (stratified,
-seeded, 10% by default); a test split exists only where the source has test files.
+:func:`open_dataset` is the one entry point; with nothing chosen it reads the shipped sample.
+Every source returns a :class:`Dataset` whose validation split is carved from its training data by
+:func:`split_validation` (stratified, seeded, 10% by default); a test split exists only where the
+source has test files.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import importlib.util
 import sys
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from hebbviz import paths
 from hebbviz.data.dataset import DIGIT_CLASSES, Dataset, Split, split_validation
+from hebbviz.data.download import REMOTE, has_file, raw_folder, torchvision_root
 from hebbviz.data.drawings import DrawingStore
 from hebbviz.data.idx import load_idx_split
 from hebbviz.data.synthetic import synthetic_digits
-from hebbviz.errors import DatasetError, HebbvizError
+from hebbviz.errors import DatasetError, HebbvizError, unreadable_folder_as
 
 VAL_FRACTION = 0.1
 SYNTHETIC_PER_LABEL = 600
@@ -39,14 +44,16 @@ CLASS_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "kmnist": ("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"),
 }
-TITLES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "kmnist": "KMNIST"}
-TORCHVISION_CLASSES = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST", "kmnist": "KMNIST"}
-DATASET_NAMES = (*TORCHVISION_CLASSES, "synthetic", "drawings")
+TITLES = {name: remote.title for name, remote in REMOTE.items()}
+TORCHVISION_CLASSES = {name: remote.folder for name, remote in REMOTE.items()}
+SAMPLE = "mnist-sample"
+SAMPLE_SOURCE = "MNIST sample, 10,000 digits, shipped"
+DATASET_NAMES = (SAMPLE, *TORCHVISION_CLASSES, "synthetic", "drawings")
 
 
-def torchvision_root() -> Path:
-    """The per-user folder torchvision downloads into (``ROOT/MNIST/raw/...``)."""
-    return paths.cache_dir() / "torchvision"
+def sample_folder() -> Path:
+    """The shipped sample: 10,000 MNIST training digits (``hebbviz/assets/mnist-sample``)."""
+    return Path(str(resources.files("hebbviz.assets") / SAMPLE))
 
 
 def _with_validation(
@@ -106,20 +113,22 @@ def open_folder(folder: str | Path, val_fraction: float = VAL_FRACTION, seed: in
     Raises
     ------
     DatasetError
-        If the folder or its training files are missing, or any file is bad.
+        If the folder or its training files are missing, the folder may not be read, or any file
+        is bad.
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise DatasetError(f"{folder}: no such folder")
-    candidates = [folder, *(folder / sub / "raw" for sub in TORCHVISION_CLASSES.values())]
-    raw = next((c for c in candidates if _idx_file(c, "train-images-idx3-ubyte")), folder)
-    train_files = _idx_pair(raw, "train")
-    if train_files is None:
-        raise DatasetError(
-            f"{folder}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here "
-            "(nor in MNIST/raw, FashionMNIST/raw or KMNIST/raw)"
-        )
-    test_files = _idx_pair(raw, "t10k")
+    with unreadable_folder_as(DatasetError):
+        if not folder.is_dir():
+            raise DatasetError(f"{folder}: no such folder")
+        candidates = [folder, *(folder / sub / "raw" for sub in TORCHVISION_CLASSES.values())]
+        raw = next((c for c in candidates if _idx_file(c, "train-images-idx3-ubyte")), folder)
+        train_files = _idx_pair(raw, "train")
+        if train_files is None:
+            raise DatasetError(
+                f"{folder}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] "
+                "here (nor in MNIST/raw, FashionMNIST/raw or KMNIST/raw)"
+            )
+        test_files = _idx_pair(raw, "t10k")
     name = _name_of_folder(raw)
     return _with_validation(
         f"{TITLES[name]} from folder {raw}",
@@ -128,6 +137,36 @@ def open_folder(folder: str | Path, val_fraction: float = VAL_FRACTION, seed: in
         load_idx_split(*test_files) if test_files else None,
         val_fraction,
         seed,
+    )
+
+
+def open_sample(val_fraction: float = VAL_FRACTION, seed: int = 0) -> Dataset:
+    """The shipped MNIST sample (:func:`sample_folder`): real digits, offline, always there."""
+    dataset = open_folder(sample_folder(), val_fraction, seed)
+    return dataclasses.replace(dataset, source=SAMPLE_SOURCE)
+
+
+def open_downloaded(name: str, val_fraction: float = VAL_FRACTION, seed: int = 0) -> Dataset:
+    """MNIST, Fashion-MNIST or KMNIST from the per-user cache, where ``hebbviz download`` (or
+    torchvision) put it; else through torchvision when it is installed (which downloads it).
+
+    Raises
+    ------
+    DatasetError
+        If the files are not in the cache and torchvision is not installed (the message says how
+        to download them), or a file is bad.
+    """
+    remote = REMOTE[name]
+    folder = raw_folder(remote)
+    with unreadable_folder_as(DatasetError):
+        downloaded = has_file(folder, "train-images-idx3-ubyte.gz")
+    if downloaded:
+        return open_folder(folder, val_fraction, seed)
+    if importlib.util.find_spec("torchvision") is not None:
+        return open_torchvision(name, val_fraction, seed)
+    raise DatasetError(
+        f"{folder}: {remote.title} is not downloaded yet; run `hebbviz download {name}` "
+        f"({remote.megabytes} MB), or place its four .gz files there by hand"
     )
 
 
@@ -236,8 +275,8 @@ def open_dataset(
     data_dir : str or Path, optional
         A folder of IDX files (see :func:`open_folder`).
     name : str, optional
-        One of :data:`DATASET_NAMES`: ``mnist``, ``fashion-mnist``, ``kmnist`` (torchvision),
-        ``synthetic``, ``drawings``.
+        One of :data:`DATASET_NAMES`: ``mnist-sample`` (shipped), ``mnist``, ``fashion-mnist``,
+        ``kmnist`` (downloaded; see :func:`open_downloaded`), ``synthetic``, ``drawings``.
     val_fraction, seed : float, int
         How the validation split is carved from the training data (and, for synthetic digits,
         how they are drawn).
@@ -245,8 +284,7 @@ def open_dataset(
     Returns
     -------
     Dataset
-        With neither ``data_dir`` nor ``name``: MNIST already downloaded by torchvision into the
-        user's cache if it is there, else synthetic digits; ``source`` says which.
+        With neither ``data_dir`` nor ``name``: the shipped MNIST sample (:func:`open_sample`).
 
     Raises
     ------
@@ -257,14 +295,11 @@ def open_dataset(
         raise HebbvizError("give either a data folder or a data set name, not both")
     if data_dir is not None:
         return open_folder(data_dir, val_fraction, seed)
-    if name is None:
-        cached = torchvision_root() / TORCHVISION_CLASSES["mnist"] / "raw"
-        if _idx_file(cached, "train-images-idx3-ubyte"):
-            return open_folder(cached, val_fraction, seed)
-        return open_synthetic(val_fraction=val_fraction, seed=seed)
-    key = name.lower()
-    if key in TORCHVISION_CLASSES:
-        return open_torchvision(key, val_fraction, seed)
+    key = SAMPLE if name is None else name.lower()
+    if key == SAMPLE:
+        return open_sample(val_fraction, seed)
+    if key in REMOTE:
+        return open_downloaded(key, val_fraction, seed)
     if key == "synthetic":
         return open_synthetic(val_fraction=val_fraction, seed=seed)
     if key == "drawings":

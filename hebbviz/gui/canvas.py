@@ -54,12 +54,9 @@ def image_pixels(image: QImage) -> np.ndarray:
 
 
 def smooth_path(points: list[QPointF]) -> QPainterPath:
-    """A smooth path through a stroke's points: quadratic curves between the midpoints of
-    consecutive samples, each using the sample between them as control point."""
+    """A smooth path through a stroke's points (two or more): quadratic curves between the
+    midpoints of consecutive samples, each using the sample between them as control point."""
     path = QPainterPath(points[0])
-    if len(points) == 1:
-        path.lineTo(points[0])  # a dot: a zero-length line drawn with round caps
-        return path
     for point, following in zip(points[1:-1], points[2:], strict=True):
         path.quadTo(point, (point + following) / 2)
     path.lineTo(points[-1])
@@ -160,8 +157,11 @@ class DrawingCanvas(QWidget):
         if self.is_blank():
             return None
         if self._framed is None:
-            self._framed = frame_drawing(self.render_ink())
-            self._framed.flags.writeable = False
+            framed = frame_drawing(self.render_ink())
+            if framed is None:  # ink too faint to frame: nothing to classify yet
+                return None
+            framed.flags.writeable = False
+            self._framed = framed
         return self._framed
 
     # ------------------------------------------------------------------ strokes
@@ -281,7 +281,12 @@ class DrawingCanvas(QWidget):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for stroke in strokes:
-            painter.drawPath(smooth_path(stroke))
+            if len(stroke) == 1:  # a tap: a dot of the brush's width, as a pen leaves
+                dot = QPainterPath()
+                dot.addEllipse(stroke[0], BRUSH_WIDTH / 2, BRUSH_WIDTH / 2)
+                painter.fillPath(dot, ink)
+            else:
+                painter.drawPath(smooth_path(stroke))
         painter.restore()
 
     def _finished_strokes(self) -> QPixmap:

@@ -8,10 +8,16 @@ L2 norm wins ("norm-based cognition").
 from __future__ import annotations
 
 import copy
+import inspect
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Self
 
 import numpy as np
+
+from hebbviz.models.hyperparameters import positive
+
+Layout = dict[str, tuple[tuple[int, ...], np.dtype]]
+"""The key, shape and dtype of every array a model holds (see :meth:`NormClassifier.arrays`)."""
 
 
 def winning_labels(norms: np.ndarray) -> np.ndarray:
@@ -20,6 +26,23 @@ def winning_labels(norms: np.ndarray) -> np.ndarray:
     finite = np.isfinite(norms)
     winners = np.argmax(np.where(finite, norms, -np.inf), axis=1)
     return np.where(finite.all(axis=1), winners, -1)
+
+
+def check_arrays(rule: str, layout: Layout, arrays: dict[str, np.ndarray]) -> None:
+    """``ValueError`` naming the first key, shape or dtype of ``arrays`` that ``layout`` (of a
+    model of ``rule``) does not expect."""
+    missing = sorted(layout.keys() - arrays.keys())
+    extra = sorted(arrays.keys() - layout.keys())
+    if missing or extra:
+        problem = f"missing arrays {missing}" if missing else f"unexpected arrays {extra}"
+        raise ValueError(f"{rule}: {problem}")
+    for key, (shape, dtype) in layout.items():
+        got = np.asarray(arrays[key])
+        if got.shape != tuple(shape) or got.dtype != dtype:
+            raise ValueError(
+                f"{rule} array {key!r} is {got.dtype} {got.shape}, expected "
+                f"{np.dtype(dtype)} {tuple(shape)}"
+            )
 
 
 class NormClassifier(ABC):
@@ -37,6 +60,9 @@ class NormClassifier(ABC):
         How many images each label's network has learned from.
     diverged : ndarray of bool, shape (n_labels,)
         Networks whose weights became non-finite; their answers score wrong.
+    lr : float
+        The learning rate: a finite number above zero for every rule, checked here whenever it
+        is set (``ValueError`` otherwise).
     """
 
     rule: ClassVar[str]
@@ -65,6 +91,14 @@ class NormClassifier(ABC):
     n_labels: int
     seen: np.ndarray
     diverged: np.ndarray
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = positive("lr", value)
 
     @abstractmethod
     def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
@@ -110,26 +144,31 @@ class NormClassifier(ABC):
         model.set_arrays(arrays)
         return model
 
+    @classmethod
+    def with_defaults(cls, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` completed with the constructor's defaults; ``TypeError`` for a name the
+        constructor does not take."""
+        bound = inspect.signature(cls).bind(**params)
+        bound.apply_defaults()
+        return bound.arguments
+
+    @classmethod
+    def array_layout(cls, params: dict[str, Any]) -> Layout:
+        """The key, shape and dtype of every array :meth:`arrays` of ``cls(**params)`` holds.
+
+        Model files are checked against it before a model is built, so that a file's metadata
+        cannot make hebbviz allocate more than the file holds. Rules override it to compute the
+        layout from the size parameters alone (``ValueError`` naming a bad one, ``TypeError`` for
+        an unknown one); this fallback builds the model.
+        """
+        return {key: (a.shape, a.dtype) for key, a in cls(**params).arrays().items()}
+
     def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
         """Restore the learned state (copies); raises ``ValueError`` naming a wrong key, shape or
-        dtype.
-
-        The keys, shapes and dtypes expected are those of :meth:`arrays` of this model.
-        """
-        expected = self.arrays()
-        missing = sorted(expected.keys() - arrays.keys())
-        extra = sorted(arrays.keys() - expected.keys())
-        if missing or extra:
-            problem = f"missing arrays {missing}" if missing else f"unexpected arrays {extra}"
-            raise ValueError(f"{self.rule}: {problem}")
-        for key, want in expected.items():
-            got = np.asarray(arrays[key])
-            if got.shape != want.shape or got.dtype != want.dtype:
-                raise ValueError(
-                    f"{self.rule} array {key!r} is {got.dtype} {got.shape}, expected "
-                    f"{want.dtype} {want.shape}"
-                )
-        for key in expected:
+        dtype (see :func:`check_arrays`)."""
+        layout = self.array_layout(self.params())
+        check_arrays(self.rule, layout, arrays)
+        for key in layout:
             setattr(self, key, np.array(arrays[key], order="C"))
 
     @abstractmethod

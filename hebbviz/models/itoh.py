@@ -23,7 +23,8 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from hebbviz.kernels import itoh_block_corrections
-from hebbviz.models.base import NormClassifier
+from hebbviz.models.base import Layout, NormClassifier
+from hebbviz.models.hyperparameters import choice, integer
 from hebbviz.preprocess import unit_norm
 
 WIDTH = 784
@@ -33,6 +34,38 @@ ACTIVATIONS = ("relu", "step")
 DTYPES = ("float64", "float32")
 EVAL_CHUNK = 1024
 """Images per forward pass in :meth:`ItohNetworks.label_norms` (bounds the memory it takes)."""
+
+
+def initial_layers(
+    n_layers: int, seed: int, dtype: str = "float64"
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The paper's initialisation of a stack of ``n_layers`` 784-wide ``Linear`` layers.
+
+    ``numpy.random.default_rng(seed)`` draws, for each layer from the input to the output in
+    turn, its weight matrix (``(out, in)``, row-major) from ``U(-sqrt(6/784), +sqrt(6/784))``
+    (Kaiming-uniform for ReLU), then its bias from ``U(-1/28, +1/28)``. A longer stack starts
+    with the same layers as a shorter one from the same seed.
+
+    Returns
+    -------
+    list of (weight, bias)
+        Shapes (784, 784) and (784,), in ``dtype``.
+    """
+    rng = np.random.default_rng(seed)
+    bound = np.sqrt(6.0 / WIDTH)
+    layers = []
+    for _ in range(n_layers):
+        weight = rng.uniform(-bound, bound, (WIDTH, WIDTH)).astype(dtype)
+        layers.append((weight, rng.uniform(-1.0 / 28, 1.0 / 28, WIDTH).astype(dtype)))
+    return layers
+
+
+def activate(z: np.ndarray, activation: str) -> np.ndarray:
+    """A hidden layer's activation of pre-activations ``z``: ReLU (in place) or step
+    (``x > 0 -> 1 else 0``, a new array of ``z``'s dtype)."""
+    if activation == "step":
+        return (z > 0).astype(z.dtype)
+    return np.maximum(z, 0, out=z)
 
 
 class ItohNetworks(NormClassifier):
@@ -51,7 +84,7 @@ class ItohNetworks(NormClassifier):
     hidden_layers : int
         ``H >= 2`` hidden layers; ``H - 1`` hidden->hidden matrices learn.
     lr : float
-        The Hebbian learning rate.
+        The Hebbian learning rate, above zero.
     activation : {"relu", "step"}
         Of the hidden layers; step is ``x > 0 -> 1 else 0``.
     seed : int
@@ -75,11 +108,8 @@ class ItohNetworks(NormClassifier):
     the limit where the ten networks' norms differ by ever less (0.13% at 1e-5, 1.3% at 1e-4).
     H=3 scores 66.1% at lr=1e-4; the step activation stays below 25%.
 
-    Initialisation: ``numpy.random.default_rng(seed)`` draws, for each ``Linear`` layer from the
-    input to the output in turn, its weight matrix (``(out, in)``, row-major) from
-    ``U(-sqrt(6/784), +sqrt(6/784))`` (Kaiming-uniform for ReLU), then its bias from
-    ``U(-1/28, +1/28)``. Re-seeding before each network would draw the same numbers again, so
-    one draw serves all networks.
+    Initialisation: :func:`initial_layers` with ``H + 1`` layers. Re-seeding before each network
+    would draw the same numbers again, so one draw serves all networks.
     """
 
     rule: ClassVar[str] = "itoh"
@@ -110,47 +140,55 @@ class ItohNetworks(NormClassifier):
         dtype: str = "float64",
         block: int = 128,
     ) -> None:
-        if int(n_labels) < 1:
-            raise ValueError(f"n_labels must be >= 1, got {n_labels}")
-        if int(hidden_layers) < 2:
-            raise ValueError(
-                f"hidden_layers must be >= 2 (the first hidden->hidden matrix is the one that "
-                f"learns), got {hidden_layers}"
-            )
-        if not np.isfinite(lr):
-            raise ValueError(f"lr must be a finite number, got {lr}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}"
-            )
-        if dtype not in DTYPES:
-            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
-        if int(block) < 1:
-            raise ValueError(f"block must be >= 1, got {block}")
-        self.n_labels = int(n_labels)
-        self.hidden_layers = int(hidden_layers)
-        self.lr = float(lr)
-        self.activation = activation
-        self.seed = int(seed)
-        self.dtype = dtype
-        self.block = int(block)
+        self.n_labels, self.hidden_layers, self.dtype = self._sizes(n_labels, hidden_layers, dtype)
+        self.lr = lr
+        self.activation = choice("activation", activation, ACTIVATIONS)
+        self.seed = integer("seed", seed, 0)
+        self.block = integer("block", block, 1)
 
-        rng = np.random.default_rng(self.seed)
-        bound = np.sqrt(6.0 / WIDTH)
-        layers = []
-        for _ in range(self.hidden_layers + 1):
-            weight = rng.uniform(-bound, bound, (WIDTH, WIDTH))
-            layers.append((weight, rng.uniform(-1.0 / 28, 1.0 / 28, WIDTH)))
-        real = np.dtype(dtype)
-        self.first_weight = layers[0][0].astype(real)
-        self.first_bias = layers[0][1].astype(real)
-        self.hidden_init = np.stack([w for w, _ in layers[1:-1]]).astype(real)
-        self.hidden_bias = np.stack([b for _, b in layers[1:-1]]).astype(real)
-        self.output_weight = layers[-1][0].astype(real)
-        self.output_bias = layers[-1][1].astype(real)
+        layers = initial_layers(self.hidden_layers + 1, self.seed, dtype)
+        self.first_weight, self.first_bias = layers[0]
+        self.hidden_init = np.stack([w for w, _ in layers[1:-1]])
+        self.hidden_bias = np.stack([b for _, b in layers[1:-1]])
+        self.output_weight, self.output_bias = layers[-1]
         self.weights = np.repeat(self.hidden_init[None], self.n_labels, axis=0)
         self.seen = np.zeros(self.n_labels, dtype=np.int64)
         self.diverged = np.zeros(self.n_labels, dtype=bool)
+
+    @staticmethod
+    def _sizes(n_labels: Any, hidden_layers: Any, dtype: Any) -> tuple[int, int, str]:
+        """The checked size parameters: ``n_labels`` networks of ``hidden_layers`` in ``dtype``.
+
+        ``hidden_layers`` must be at least 2: the first hidden->hidden matrix is the one that
+        learns."""
+        return (
+            integer("n_labels", n_labels, 1),
+            integer("hidden_layers", hidden_layers, 2),
+            choice("dtype", dtype, DTYPES),
+        )
+
+    @classmethod
+    def array_layout(cls, params: dict[str, Any]) -> Layout:
+        """See :meth:`NormClassifier.array_layout`; computed from ``n_labels``,
+        ``hidden_layers`` and ``dtype``."""
+        params = cls.with_defaults(params)
+        n_labels, hidden_layers, dtype = cls._sizes(
+            params["n_labels"], params["hidden_layers"], params["dtype"]
+        )
+        real = np.dtype(dtype)
+        matrix, vector = (WIDTH, WIDTH), (WIDTH,)
+        learning = (hidden_layers - 1, *matrix)
+        return {
+            "weights": ((n_labels, *learning), real),
+            "seen": ((n_labels,), np.dtype(np.int64)),
+            "diverged": ((n_labels,), np.dtype(bool)),
+            "hidden_init": (learning, real),
+            "hidden_bias": ((hidden_layers - 1, WIDTH), real),
+            "first_weight": (matrix, real),
+            "first_bias": (vector, real),
+            "output_weight": (matrix, real),
+            "output_bias": (vector, real),
+        }
 
     # -- learning -------------------------------------------------------------------------------
 
@@ -196,7 +234,7 @@ class ItohNetworks(NormClassifier):
     def _learn_blocked(self, label: int, inputs: np.ndarray, update: np.ndarray) -> None:
         """One pass of ``label``'s network over ``inputs`` (unit norm), block by block;
         ``update`` is scratch space of a learning matrix's shape."""
-        decay = abs(self.lr) / (WIDTH * WIDTH)
+        decay = self.lr / (WIDTH * WIDTH)
         step = self.activation == "step"
         for start in range(0, len(inputs), self.block):
             h = self._first_layer(inputs[start : start + self.block])
@@ -294,9 +332,7 @@ class ItohNetworks(NormClassifier):
         return inputs, self._checked_labels(labels, len(inputs))
 
     def _activate(self, z: np.ndarray) -> np.ndarray:
-        if self.activation == "step":
-            return (z > 0).astype(self.dtype)
-        return np.maximum(z, 0, out=z)
+        return activate(z, self.activation)
 
     def _first_layer(self, inputs: np.ndarray) -> np.ndarray:
         """The frozen first layer's activations of a batch, shape (n, 784), C-contiguous."""

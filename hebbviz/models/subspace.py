@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from hebbviz.models.base import NormClassifier
+from hebbviz.models.base import Layout, NormClassifier
+from hebbviz.models.hyperparameters import boolean, integer, positive
 from hebbviz.preprocess import SIDE, deskew, unit_norm
 
 WIDTH = SIDE * SIDE
@@ -35,7 +36,7 @@ class SubspaceNetworks(NormClassifier):
     k : int
         Output units (weight rows) per label.
     lr : float
-        The learning rate of a network's first image.
+        The learning rate of a network's first image, above zero.
     lr_decay : float or None
         The rate of a network's image ``t`` (counted over all its images so far, across calls
         and epochs) is ``lr / (1 + t / lr_decay)``: it halves after ``lr_decay`` images.
@@ -46,16 +47,18 @@ class SubspaceNetworks(NormClassifier):
         Seeds the initial weights.
     init_scale : float
         The initial weights are independent normal entries of standard deviation
-        ``init_scale / sqrt(784)``: every row starts as noise of length about ``init_scale``
+        ``init_scale / sqrt(width)``: every row starts as noise of length about ``init_scale``
         (nearly orthogonal to the others). Faint noise (0.1) lets the learned "eigen-digits" grow
         out of it and dominate: Oja's rule removes noise on pixels that no digit inks only very
         slowly, so rows started at unit length stay about half noise after training.
+    width : int
+        The length of a network's input: 784 pixels, or what a subclass's :meth:`inputs` gives.
 
     Attributes
     ----------
-    weights : ndarray of float64, shape (n_labels, k, 784)
-        Row ``i`` of ``weights[L]`` is unit ``i`` of label ``L``'s network, a 28x28 image when
-        reshaped.
+    weights : ndarray of float64, shape (n_labels, k, width)
+        Row ``i`` of ``weights[L]`` is unit ``i`` of label ``L``'s network (with pixel inputs, a
+        28x28 image when reshaped).
     seen, diverged : ndarray, shape (n_labels,)
         See :class:`~hebbviz.models.base.NormClassifier`. ``seen`` also drives the schedule.
     """
@@ -79,30 +82,44 @@ class SubspaceNetworks(NormClassifier):
         deskew: bool,
         seed: int,
         init_scale: float,
+        width: int = WIDTH,
     ) -> None:
-        if int(n_labels) < 1:
-            raise ValueError(f"n_labels must be >= 1, got {n_labels}")
-        if not 1 <= int(k) <= WIDTH:
-            raise ValueError(f"k must be in 1..{WIDTH}, got {k}")
-        if not (np.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr must be a positive number, got {lr}")
-        if lr_decay is not None and not (np.isfinite(lr_decay) and lr_decay > 0):
-            raise ValueError(f"lr_decay must be a positive image count or None, got {lr_decay}")
-        if not (np.isfinite(init_scale) and init_scale > 0):
-            raise ValueError(f"init_scale must be a positive number, got {init_scale}")
-        self.n_labels = int(n_labels)
-        self.k = int(k)
-        self.lr = float(lr)
-        self.lr_decay = None if lr_decay is None else float(lr_decay)
-        self.deskew = bool(deskew)
-        self.seed = int(seed)
-        self.init_scale = float(init_scale)
+        self.width = integer("width", width, 1)
+        self.n_labels, self.k = self._sizes(n_labels, k, self.width)
+        self.lr = lr
+        self.lr_decay = None if lr_decay is None else positive("lr_decay", lr_decay)
+        self.deskew = boolean("deskew", deskew)
+        self.seed = integer("seed", seed, 0)
+        self.init_scale = positive("init_scale", init_scale)
         rng = np.random.default_rng(self.seed)
         self.weights = rng.normal(
-            0.0, self.init_scale / np.sqrt(WIDTH), (self.n_labels, self.k, WIDTH)
+            0.0, self.init_scale / np.sqrt(self.width), (self.n_labels, self.k, self.width)
         )
         self.seen = np.zeros(self.n_labels, dtype=np.int64)
         self.diverged = np.zeros(self.n_labels, dtype=bool)
+
+    @staticmethod
+    def _sizes(n_labels: Any, k: Any, width: int) -> tuple[int, int]:
+        """The checked size parameters: ``n_labels`` networks of ``k`` units on ``width`` inputs."""
+        return integer("n_labels", n_labels, 1), integer("k", k, 1, width)
+
+    @classmethod
+    def input_width(cls, params: dict[str, Any]) -> int:
+        """The length of a network's input under ``params`` (complete, with defaults): 784
+        pixels here; subclasses whose :meth:`inputs` are other features compute theirs."""
+        return WIDTH
+
+    @classmethod
+    def array_layout(cls, params: dict[str, Any]) -> Layout:
+        """See :meth:`NormClassifier.array_layout`; computed from the size parameters."""
+        params = cls.with_defaults(params)
+        width = cls.input_width(params)
+        n_labels, k = cls._sizes(params["n_labels"], params["k"], width)
+        return {
+            "weights": ((n_labels, k, width), np.dtype(np.float64)),
+            "seen": ((n_labels,), np.dtype(np.int64)),
+            "diverged": ((n_labels,), np.dtype(bool)),
+        }
 
     # -- learning -------------------------------------------------------------------------------
 
@@ -143,7 +160,7 @@ class SubspaceNetworks(NormClassifier):
         """
         inputs = self.inputs(images)
         with np.errstate(all="ignore"):
-            answers = inputs @ self.weights.reshape(-1, WIDTH).T  # (n, n_labels * k)
+            answers = inputs @ self.weights.reshape(-1, self.width).T  # (n, n_labels * k)
             norms = np.linalg.norm(answers.reshape(len(inputs), self.n_labels, self.k), axis=2)
         norms[:, self.diverged] = np.nan
         return norms

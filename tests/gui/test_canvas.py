@@ -128,3 +128,31 @@ def test_the_framed_view_shows_pixels_large(qtbot):
     # pixel (14, 14) fills a 10x10 block: its centre is white, the next block's centre dark
     assert grabbed.pixelColor(145, 145).lightness() > 200
     assert grabbed.pixelColor(155, 145).lightness() < 100
+
+
+def test_a_tap_draws_a_dot_and_the_answer_can_be_read_at_every_step(canvas, qtbot):
+    framed_on_change = []
+    canvas.drawingChanged.connect(lambda: framed_on_change.append(canvas.framed_image()))
+    spot = QPoint(150, 250)  # canvas 400 x 400: unit (0.375, 0.625)
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, pos=spot)
+    assert canvas.framed_image() is not None  # the answer refreshes before the first move
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=spot)
+    assert len(framed_on_change) >= 2 and all(f is not None for f in framed_on_change)
+    ink = canvas.render_ink(400)
+    rows, cols = np.nonzero(ink > 128)
+    # a round dot the brush's width across, where the pen came down
+    assert ink[250, 150] == 255
+    height, width = np.ptp(rows) + 1, np.ptp(cols) + 1
+    assert 0.05 * 400 < height < 0.09 * 400 and abs(height - width) <= 1
+    assert abs(rows.mean() - 250) < 1 and abs(cols.mean() - 150) < 1
+    framed = canvas.framed_image()
+    assert framed.max() > 200  # the dot, framed
+    canvas.undo()
+    assert canvas.is_blank()
+
+
+def test_a_dot_too_faint_to_frame_is_nothing_to_classify(canvas, monkeypatch):
+    monkeypatch.setattr("hebbviz.gui.canvas.frame_drawing", lambda ink: None)
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
+    assert canvas.framed_image() is None
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
