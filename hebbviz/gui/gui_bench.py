@@ -33,6 +33,9 @@ POINTS_PER_STROKE = 30
 SOAK_STROKE_MS = 1000  # the soak draws a stroke every second
 SOAK_RULES = ("oja", "itoh", "sanger")
 SOAK_SETTLE_S = 60.0  # the soak's memory baseline is taken after the first minute
+SOAK_RSS_WINDOW_S = 15.0
+"""The memory at a point of the soak is the median of the once-a-second readings over this long
+(a run's model and an evaluation's copy come and go: itoh's are tens of MB)."""
 SOAK_PER_LABEL = 20  # short soak runs (200 images, one epoch): many restarts
 
 
@@ -274,7 +277,8 @@ def run_gui_soak(
     Returns
     -------
     dict
-        ``rss_mb_start`` (after the first minute, or half the soak if shorter), ``rss_mb_end``,
+        ``rss_mb_start`` (after the first minute, or half the soak if shorter) and
+        ``rss_mb_end`` (each the median of readings over ``SOAK_RSS_WINDOW_S``),
         ``rss_growth_pct``, ``max_stall_ms`` (5 ms heartbeat, whole soak, restarts included),
         ``runs`` (finished), ``workers_alive`` (training workers still in memory at the end) and
         the context of the measurement.
@@ -309,17 +313,19 @@ def run_gui_soak(
     training.ended.connect(on_ended)
     began = time.perf_counter()
     settle = min(SOAK_SETTLE_S, seconds / 2)
-    rss_start = None
+    window_s = min(SOAK_RSS_WINDOW_S, seconds / 4)
+    samples: list[tuple[float, float]] = []  # (seconds into the soak, resident MB)
     heartbeat.start()
     pen.start()
     start_next()
-    while (now := time.perf_counter()) - began < seconds:
-        if rss_start is None and now - began >= settle:
-            rss_start = rss_mb()
+    while (now := time.perf_counter() - began) < seconds:
+        if not samples or now - samples[-1][0] >= 1.0:
+            samples.append((now, rss_mb()))
         app.processEvents()
         time.sleep(0.001)
     elapsed = time.perf_counter() - began
-    rss_end = rss_mb()
+    rss_start = float(np.median([mb for t, mb in samples if settle <= t <= settle + window_s]))
+    rss_end = float(np.median([mb for t, mb in samples if t >= elapsed - window_s]))
     pen.stop()
     heartbeat.stop()
     training.ended.disconnect(on_ended)
@@ -331,7 +337,6 @@ def run_gui_soak(
     gc.collect()
     workers = sum(isinstance(o, TrainingWorker) for o in gc.get_objects())
     gaps = np.diff([began, *beats]) if beats else np.array([elapsed])
-    rss_start = rss_start if rss_start is not None else rss_end
     return {
         "rss_mb_start": rss_start,
         "rss_mb_end": rss_end,

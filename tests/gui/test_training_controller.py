@@ -149,3 +149,25 @@ def test_an_evaluation_of_a_replaced_model_is_dropped(controller, qtbot):
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
     qtbot.wait(100)
     assert len(shown) == 1
+
+
+def test_an_evaluation_reads_the_model_in_short_pieces_under_its_lock(controller, qtbot):
+    """No copy of the model (a large one takes long and memory), and no long hold of the lock."""
+    from hebbviz.gui.evaluator import PIECE
+
+    lock = controller.session.lock
+    calls: list[tuple[bool, int]] = []
+
+    class Watched(MovingCentroids):
+        def label_norms(self, images):
+            calls.append((lock.locked(), len(images)))
+            return super().label_norms(images)
+
+        def copy(self):
+            raise AssertionError("the evaluation copied the model")
+
+    controller.session.set_model(Watched(), None)
+    with qtbot.waitSignal(controller.evaluator.evaluated, timeout=10_000):
+        controller.evaluate()
+    assert sum(n for _, n in calls) == 40  # every validation digit once
+    assert all(locked for locked, _ in calls) and max(n for _, n in calls) <= PIECE
