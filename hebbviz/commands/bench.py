@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from hebbviz.commands.common import add_data_options, dataset_from_args, json_line
+from hebbviz.cpu_load import cpu_load
 from hebbviz.data.sources import open_folder
 from hebbviz.errors import HebbvizError
 from hebbviz.models import RULES
@@ -40,10 +41,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "whenever one finishes; a stroke every second) and report memory growth after the "
         "first minute, the longest GUI stall and the runs finished",
     )
+    parser.add_argument(
+        "--background-load",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run N CPU-bound helper processes beside the bench while it measures (other "
+        "programs using the CPU; they are always stopped at the end)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.background_load < 0:
+        raise HebbvizError(f"--background-load {args.background_load}: give 0 or more processes")
+    with cpu_load(args.background_load):
+        if args.background_load:
+            print(f"bench: {args.background_load} busy processes run beside it", file=sys.stderr)
+        return measure(args)
+
+
+def measure(args: argparse.Namespace) -> int:
+    """Run and print the bench ``args`` asks for."""
     from hebbviz.bench import MNIST_10K, run_bench  # Numba is imported only when benchmarking
 
     named = hasattr(args, "data_dir") or hasattr(args, "dataset")
@@ -57,15 +76,18 @@ def run(args: argparse.Namespace) -> int:
         name = getattr(args, "dataset", None)
         if args.soak is not None:
             result = gui_bench.run_gui_soak(data_dir, name, args.soak)
+            result["background_load"] = args.background_load
             print(json_line(result) if args.json else gui_bench.describe_soak(result))
         else:
             result = gui_bench.run_gui_bench(data_dir, name, args.rule)
+            result["background_load"] = args.background_load
             print(json_line(result) if args.json else gui_bench.describe(result))
         return 0
     dataset = open_folder(MNIST_10K) if use_mnist else dataset_from_args(args)
     kind = "synthetic digits" if dataset.synthetic else "real digits"
     print(f"bench data: {dataset.source} ({kind})", file=sys.stderr)
     result = run_bench(dataset, report=lambda step: print(f"  {step} ...", file=sys.stderr))
+    result["background_load"] = args.background_load
     if args.json:
         print(json_line(result))
         return 0
