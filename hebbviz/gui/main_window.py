@@ -191,7 +191,9 @@ class MainWindow(QMainWindow):
         session.modelChanged.connect(self._on_model_changed)
         session.modelLearned.connect(self._on_model_learned)
         session.datasetChanged.connect(self._on_dataset_changed)
-        session.datasetLoading.connect(lambda: self.status_view.show_data_text("data: loading..."))
+        session.datasetLoading.connect(
+            lambda what: self.status_view.show_data_text(f"data: loading {what}...")
+        )
         session.datasetFailed.connect(self._on_dataset_failed)
         session.kernelsReady.connect(lambda: self.status_view.show_kernels("Kernels ready"))
         session.kernelsFailed.connect(

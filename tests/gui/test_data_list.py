@@ -1,6 +1,7 @@
-"""The app's data list and download dialog, against a real HTTP server on 127.0.0.1 with a test
-registry (``tiny``, in place of MNIST): a download lands and loads, Cancel and quitting leave
-nothing behind without stalling the window, a failure is shown and changes nothing."""
+"""The app's data list: its entries; the download dialog, against a real HTTP server on 127.0.0.1
+with a test registry (``tiny``, in place of MNIST): a download lands and loads, Cancel and quitting
+leave nothing behind without stalling the window, a failure is shown and changes nothing; synthetic
+digits are drawn without stalling it either."""
 
 from __future__ import annotations
 
@@ -151,3 +152,21 @@ def test_the_about_box_credits_mnist_and_the_sample_licence(window, monkeypatch)
     show_about(window)
     assert "Yann LeCun" in shown[0] and "CC BY-SA 3.0" in shown[0]
     assert "10,000 digits of the MNIST training set" in shown[0]
+
+
+def test_synthetic_digits_are_drawn_in_the_background_with_a_status(window, qtbot):
+    choice = window.training_panel.data_choice
+    index = next(i for i in range(choice.count()) if choice.itemData(i) == ("name", "synthetic"))
+    beats: list[float] = []
+    heartbeat = _heartbeat(beats)
+    heartbeat.start()
+
+    with qtbot.waitSignal(window.session.datasetChanged, timeout=120_000):
+        choose(window, index)
+        assert window.data_label.full_text() == "data: loading synthetic..."
+    heartbeat.stop()
+
+    assert window.session.dataset.synthetic
+    assert window.data_label.full_text() == "data: synthetic digits"
+    stall = float(np.diff(beats).max())
+    assert stall < STALL_LIMIT_S, f"the window stalled {1000 * stall:.0f} ms"
