@@ -92,7 +92,9 @@ class DownloadDialog(QDialog):
 
         self.setWindowTitle(f"Download {remote.title} - hebbviz")
         self.setMinimumWidth(460)
-        self.label = QLabel(f"{remote.title}: {remote.megabytes} MB, 4 files, into {self.folder}")
+        self.label = QLabel(
+            f"{remote.title}: {remote.megabytes} MB, {len(remote.files)} files, into {self.folder}"
+        )
         self.label.setWordWrap(True)
         self.file_label = QLabel("connecting…")
         self.bar = QProgressBar()
