@@ -195,7 +195,9 @@ class DownloadDialog(QDialog):
         stopped = self._stop.is_set()
         self._end()
         if isinstance(error, DownloadCancelled) or stopped:
-            self.cancelled.emit(f"{self.remote.title}: download cancelled; nothing was kept.")
+            self.cancelled.emit(
+                f"{self.remote.title}: download cancelled; no unfinished file was kept."
+            )
             return
         kind = "" if isinstance(error, HebbvizError) else f"{type(error).__name__}: "
         QMessageBox.warning(self.parentWidget(), "Download failed", f"{kind}{error}")
