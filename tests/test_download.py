@@ -1,129 +1,27 @@
-"""Downloads from a real HTTP server on 127.0.0.1, with a test registry of their own.
-
-The server's first path part says how it behaves: ``good`` serves the files, ``missing`` answers
-404, ``corrupt`` flips a byte (a wrong checksum), ``drop`` closes the connection halfway through
-the file, ``flaky`` does so only the first time a file is asked for, ``slow`` trickles,
-``unsized`` does not say how long a file is, ``stall`` keeps the client waiting.
-"""
+"""Downloads from a real HTTP server on 127.0.0.1 (``http_files``), with a test registry of their
+own."""
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import os
 import resource
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import numpy as np
 import pytest
-from idx_files import idx_bytes, read_pair
+from http_files import left_in
 
 from hebbviz.cli import main
 from hebbviz.data import download as downloads
-from hebbviz.data.download import DownloadCancelled, RemoteDataset, download, raw_folder
+from hebbviz.data.download import DownloadCancelled, download, raw_folder
 from hebbviz.data.sources import open_folder
 from hebbviz.errors import DownloadError
 from hebbviz.evaluation import evaluate
 from hebbviz.models.oja import OjaSubspace
 from hebbviz.training import train
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: FileServer
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        kind, _, name = self.path.strip("/").partition("/")
-        self.server.hits[self.path] += 1
-        body = self.server.files.get(name)
-        if kind == "missing" or body is None:
-            self.send_error(404)
-            return
-        if kind == "stall":
-            time.sleep(1)  # longer than the test's read timeout
-        if kind == "corrupt":
-            body = body[:-1] + bytes([body[-1] ^ 1])
-        self.send_response(200)
-        if kind != "unsized":
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if kind == "drop" or (kind == "flaky" and self.server.hits[self.path] == 1):
-            self.wfile.write(body[: len(body) // 2])  # then the connection closes
-        elif kind == "slow":
-            for start in range(0, len(body), 1024):
-                self.wfile.write(body[start : start + 1024])
-                self.wfile.flush()
-                time.sleep(0.02)
-        else:
-            self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-class FileServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, files: dict[str, bytes]) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.files, self.hits = files, Counter()
-
-    def url(self, kind: str) -> str:
-        return f"http://127.0.0.1:{self.server_port}/{kind}/"
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a client that went away (a cancelled download) is no error here
-
-
-@pytest.fixture(scope="module")
-def tiny_files(mnist_dir) -> dict[str, bytes]:
-    """A small data set in MNIST's four files: 1,500 training and 500 test digits of the sample."""
-    digits = read_pair(mnist_dir)
-    parts = {"train": slice(0, 1500), "t10k": slice(1500, 2000)}
-    files = {}
-    for prefix, part in parts.items():
-        split = digits.subset(part)
-        files[f"{prefix}-images-idx3-ubyte.gz"] = gzip.compress(idx_bytes(split.images), mtime=0)
-        labels = idx_bytes(split.labels.astype(np.uint8))
-        files[f"{prefix}-labels-idx1-ubyte.gz"] = gzip.compress(labels, mtime=0)
-    return files
-
-
-@pytest.fixture
-def server(tiny_files):
-    server = FileServer(tiny_files)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture
-def tiny(tiny_files, server) -> RemoteDataset:
-    """The test registry: the tiny data set, in torchvision's MNIST folder, on the good mirror."""
-    files = tuple((name, hashlib.md5(body).hexdigest()) for name, body in tiny_files.items())
-    return RemoteDataset("Tiny", "MNIST", files, (server.url("good"),), 1, 2000, "test")
-
-
-@pytest.fixture
-def refused_url() -> str:
-    """A port on 127.0.0.1 where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
-
-
-def left_in(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
 def test_downloads_a_whole_data_set_and_trains_on_it(tmp_path, tiny, tiny_files):

@@ -82,6 +82,9 @@ def show_about(parent: QWidget) -> None:
         "About hebbviz",
         f"<b>hebbviz {__version__}</b><p>Ten small Hebbian networks learn handwritten digits "
         "without backpropagation; the longest answer wins.</p><p>Method: Kei Itoh, "
-        "arXiv:2411.05861 (2024). MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. "
-        "Burges.</p>",
+        "arXiv:2411.05861 (2024).</p><p>MNIST by Yann LeCun and Corinna Cortes (Courant "
+        "Institute, NYU) and Christopher J. C. Burges (Microsoft Research), made available "
+        "under the Creative Commons Attribution-Share Alike 3.0 licence (CC BY-SA 3.0). The "
+        "shipped sample, 10,000 digits of the MNIST training set (unchanged but for the "
+        "selection), is shared under the same licence.</p>",
     )

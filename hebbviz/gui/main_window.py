@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
+from hebbviz.gui.download_dialog import DownloadDialog
 from hebbviz.gui.help import HelpDialog, show_about
 from hebbviz.gui.metrics_view import MetricsView
 from hebbviz.gui.model_files import ModelFiles
@@ -82,6 +84,8 @@ class MainWindow(QMainWindow):
         self.session = Session(self.preferences, self)
         self.training = TrainingController(self.session, self)
         self._help: HelpDialog | None = None
+        self.downloads: list[DownloadDialog] = []
+        """Downloads whose worker is still running."""
         self._model_info_shown = 0.0
         self._progress_shown = None
         self._info_seen = 0
@@ -187,7 +191,9 @@ class MainWindow(QMainWindow):
         session.modelChanged.connect(self._on_model_changed)
         session.modelLearned.connect(self._on_model_learned)
         session.datasetChanged.connect(self._on_dataset_changed)
-        session.datasetLoading.connect(lambda: self.status_view.show_data_text("data: loading..."))
+        session.datasetLoading.connect(
+            lambda what: self.status_view.show_data_text(f"data: loading {what}...")
+        )
         session.datasetFailed.connect(self._on_dataset_failed)
         session.kernelsReady.connect(lambda: self.status_view.show_kernels("Kernels ready"))
         session.kernelsFailed.connect(
@@ -202,6 +208,7 @@ class MainWindow(QMainWindow):
         panel.rateChanged.connect(training.set_rate)
         panel.dataFolderChosen.connect(lambda folder: session.load_dataset(data_dir=folder))
         panel.dataSourceChosen.connect(lambda name: session.load_dataset(name=name))
+        panel.downloadRequested.connect(self.download_dataset)
         panel.teach_box.teachRequested.connect(self.teach)
         panel.teach_box.enabledChanged.connect(
             lambda on: [action.setEnabled(on) for action in self.teach_actions]
@@ -345,6 +352,26 @@ class MainWindow(QMainWindow):
         self._apply_classes()
         self.refresh_answer()
 
+    def download_dataset(self, name: str) -> DownloadDialog:
+        """Download data set ``name`` (of :data:`~hebbviz.data.download.REMOTE`) in a dialog
+        with progress and Cancel, then load it; a download of it still running is shown again."""
+        for dialog in self.downloads:
+            if dialog.name == name and not dialog.stopping():
+                dialog.show()
+                dialog.raise_()
+                return dialog
+        dialog = DownloadDialog(name, REMOTE[name], self)
+        self.downloads.append(dialog)
+        dialog.ended.connect(lambda: self.downloads.remove(dialog))
+        dialog.downloaded.connect(self._on_downloaded)
+        dialog.cancelled.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        dialog.start()
+        return dialog
+
+    def _on_downloaded(self, name: str) -> None:
+        self.training_panel.show_downloads()
+        self.session.load_dataset(name=name)
+
     def _on_dataset_failed(self, message: str) -> None:
         self.status_view.show_data_text("data: none")
         QMessageBox.warning(self, "Cannot open data", message)
@@ -361,6 +388,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.training.shutdown()
+        for download in self.downloads:
+            download.abandon()
         self.preferences.save_window(self)
         if self._help is not None:
             self._help.close()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from hebbviz import kernels
 from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
 from hebbviz.data.drawings import DrawingStore
-from hebbviz.data.sources import open_dataset
+from hebbviz.data.sources import SAMPLE, open_dataset
 from hebbviz.errors import HebbvizError
 from hebbviz.gui.background import run_in_background
 from hebbviz.gui.preferences import Preferences
@@ -64,7 +64,9 @@ class Session(QObject):
         Another model is the current one.
     modelLearned(int)
         A label's network learned outside a training run (teach mode).
-    datasetLoading(), datasetChanged(), datasetFailed(str)
+    datasetLoading(str)
+        A data set is being opened in the background: its folder's or source's name.
+    datasetChanged(), datasetFailed(str)
     kernelsReady(), kernelsFailed(str)
     notice(str)
         Something the user should read but need not answer (the status bar shows it).
@@ -72,7 +74,7 @@ class Session(QObject):
 
     modelChanged = Signal()
     modelLearned = Signal(int)
-    datasetLoading = Signal()
+    datasetLoading = Signal(str)
     datasetChanged = Signal()
     datasetFailed = Signal(str)
     kernelsReady = Signal()
@@ -260,7 +262,7 @@ class Session(QObject):
             kind = "" if isinstance(error, HebbvizError) else f"{type(error).__name__}: "
             self.datasetFailed.emit(f"{kind}{error}")
 
-        self.datasetLoading.emit()
+        self.datasetLoading.emit(Path(data_dir).name if data_dir is not None else name or SAMPLE)
         run_in_background(
             lambda: open_dataset(data_dir, name),
             lambda dataset: self.set_dataset(dataset, data_dir),

@@ -8,12 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from hebbviz.data.dataset import Dataset
+from hebbviz.data.download import torchvision_root
 from hebbviz.gui.widgets import ElidedLabel
 
 
 def short_source(dataset: Dataset) -> str:
     """Where ``dataset`` came from, short enough for the status bar: a folder by its name only
-    (e.g. "MNIST, folder mnist-10k"); the full ``source`` goes in a tooltip."""
+    (e.g. "MNIST, folder mnist-10k"), a download in the per-user cache as "MNIST (downloaded)";
+    the full ``source`` goes in a tooltip."""
     if dataset.synthetic:
         return "synthetic digits"
     head, found, folder = dataset.source.partition(" from folder ")
@@ -21,6 +23,8 @@ def short_source(dataset: Dataset) -> str:
         path = Path(folder)
         if path.name == "raw":  # the torchvision layout (MNIST/raw) inside the folder chosen
             path = path.parent.parent
+            if path == torchvision_root():
+                return f"{head} (downloaded)"
         return f"{head}, folder {path.name}"
     head, found, _ = dataset.source.partition(" via torchvision in ")
     return f"{head} (torchvision)" if found else dataset.source

@@ -7,7 +7,6 @@ The run itself belongs to :class:`~hebbviz.gui.training_controller.TrainingContr
 
 from __future__ import annotations
 
-import importlib.util
 import math
 
 from PySide6.QtCore import Qt, Signal
@@ -28,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hebbviz.data.dataset import Dataset
+from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
+from hebbviz.data.download import REMOTE, is_downloaded, raw_folder
 from hebbviz.data.drawings import DrawingStore
-from hebbviz.data.sources import TITLES, TORCHVISION_CLASSES, torchvision_root
+from hebbviz.data.sources import CLASS_NAMES, SAMPLE, SAMPLE_SOURCE
 from hebbviz.gui.metrics_view import AccuracyCurve
 from hebbviz.gui.teach import TeachBox
 from hebbviz.gui.training_controller import RunSettings
@@ -70,6 +70,8 @@ class TrainingPanel(QWidget):
         Images per second (None: full speed).
     dataFolderChosen(str), dataSourceChosen(str)
         A folder of IDX files, or a named source (see :func:`hebbviz.data.sources.open_dataset`).
+    downloadRequested(str)
+        A data set of :data:`~hebbviz.data.download.REMOTE` that is not downloaded yet, by name.
     """
 
     startRequested = Signal()
@@ -79,6 +81,7 @@ class TrainingPanel(QWidget):
     rateChanged = Signal(object)
     dataFolderChosen = Signal(str)
     dataSourceChosen = Signal(str)
+    downloadRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -276,27 +279,46 @@ class TrainingPanel(QWidget):
         self.status.setStyleSheet("color: #b00020;" if error else "")
 
     def _fill_data_choices(self) -> None:
-        """One entry per kind of source; unavailable ones disabled, with why in the tooltip."""
+        """One entry per source: the shipped sample, the downloadable data sets (see
+        :meth:`show_downloads`), a folder, synthetic digits, own drawings (the last one)."""
         self.data_choice.clear()
         self.data_choice.addItem("Choose a data set…")
+        self.data_choice.addItem(SAMPLE_SOURCE, ("name", SAMPLE))
+        self.data_choice.setItemData(
+            1,
+            "10,000 real MNIST training digits shipped with hebbviz: offline, always there",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        for _ in REMOTE:
+            self.data_choice.addItem("")
         self.data_choice.addItem("Folder of IDX files…", ("folder", None))
-        has_torchvision = importlib.util.find_spec("torchvision") is not None
-        for key, folder in TORCHVISION_CLASSES.items():
-            self.data_choice.addItem(f"{TITLES[key]} (torchvision)", ("name", key))
-            item = self.data_choice.model().item(self.data_choice.count() - 1)
-            cached = (torchvision_root() / folder / "raw").is_dir()
-            if not has_torchvision:
-                item.setEnabled(False)
-                item.setToolTip("needs torchvision: pip install 'hebbviz[torchvision]'")
-            else:
-                item.setToolTip(
-                    "downloaded already" if cached else "downloads about 10-30 MB the first time"
-                )
         self.data_choice.addItem("Synthetic digits", ("name", "synthetic"))
         self.data_choice.model().item(self.data_choice.count() - 1).setToolTip(
             "procedurally drawn digits: always available, but not real handwriting"
         )
         self.data_choice.addItem("Own drawings", ("name", "drawings"))
+        self.show_downloads()
+
+    def show_downloads(self) -> None:
+        """Name each downloadable data set's entry by whether its files are in the cache: a
+        downloaded one is chosen directly, another one offers its download."""
+        for index, (key, remote) in enumerate(REMOTE.items(), start=2):
+            folder = raw_folder(remote)
+            if is_downloaded(remote):
+                text, choice = f"{remote.title}, {remote.images:,} images", ("name", key)
+                tip = f"downloaded in {folder} ({remote.licence})"
+            else:
+                kind = "digits" if CLASS_NAMES[key] == DIGIT_CLASSES else "images"
+                text = f"{remote.title}, {remote.images:,} {kind} - download {remote.megabytes} MB"
+                choice = ("download", key)
+                tip = (
+                    f"downloads {remote.megabytes} MB into {folder}, each file checked against "
+                    f"its published MD5 ({remote.licence}); offline, place its four .gz files "
+                    "there by hand"
+                )
+            self.data_choice.setItemText(index, text)
+            self.data_choice.setItemData(index, choice)
+            self.data_choice.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
     def show_drawings_count(self, store: DrawingStore) -> None:
         """Name the own-drawings entry (the last one) with how many drawings ``store`` has."""
@@ -323,6 +345,8 @@ class TrainingPanel(QWidget):
             folder = QFileDialog.getExistingDirectory(self, "Folder with MNIST-format IDX files")
             if folder:
                 self.dataFolderChosen.emit(folder)
+        elif kind == "download":
+            self.downloadRequested.emit(name)
         else:
             self.dataSourceChosen.emit(name)
 
