@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 from hebbviz.data.dataset import Split
 from hebbviz.evaluation import label_norms, score
@@ -94,12 +95,16 @@ class Evaluator(QObject):
         )
 
     def _on_evaluated(self, number: int, split: Split, result: tuple[Any, np.ndarray]) -> None:
+        if not isValid(self):  # the window closed while it scored: nobody to tell
+            return
         self._evaluation_done()
         if number == self._evaluation:
             evaluation, predicted = result
             self.evaluated.emit(evaluation, split, predicted)
 
     def _on_evaluation_failed(self, number: int, error: BaseException) -> None:
+        if not isValid(self):
+            return
         self._evaluation_done()
         if number == self._evaluation:
             self.failed.emit(f"evaluation failed: {type(error).__name__}: {error}")

@@ -171,3 +171,21 @@ def test_an_evaluation_reads_the_model_in_short_pieces_under_its_lock(controller
         controller.evaluate()
     assert sum(n for _, n in calls) == 40  # every validation digit once
     assert all(locked for locked, _ in calls) and max(n for _, n in calls) <= PIECE
+
+
+def test_an_evaluation_finishing_after_its_evaluator_was_deleted_reports_to_nobody(
+    controller, qtbot
+):
+    """Closing the window while it scores: the result arrives for a deleted evaluator."""
+    import shiboken6
+
+    from hebbviz.gui.evaluator import Evaluator
+
+    lock = controller.session.lock
+    evaluator = Evaluator(controller.session)
+    with lock:  # the evaluation waits for the lock until the evaluator is gone
+        evaluator.evaluate()
+        evaluator.evaluate()  # a second request, to run when the first is done
+        shiboken6.delete(evaluator)
+    qtbot.waitUntil(lambda: not any(t.name == "hebbviz-evaluate" for t in threading.enumerate()))
+    qtbot.wait(100)  # the outcome is delivered (and ignored) without an error
