@@ -12,8 +12,8 @@ def test_a_short_soak_restarts_runs_and_leaves_no_worker_behind(mnist_dir, monke
     from hebbviz.gui import training_controller
 
     monkeypatch.setattr(training_controller, "CURVE_POINTS", 2)  # short runs: few validations
-    result = run_gui_soak(str(mnist_dir), None, seconds=8.0, rules=("oja", "sanger"))
-    assert result["runs"] >= 2  # 200-image runs of the fast rules: several in 8 s
+    result = run_gui_soak(str(mnist_dir), None, seconds=12.0, rules=("oja", "sanger"))
+    assert result["runs"] >= 2  # 200-image runs of the fast rules: several in 12 s
     assert result["runs_started"] >= result["runs"]
     assert result["workers_alive"] == 0
     assert result["rss_mb_end"] > 50 and math.isfinite(result["rss_growth_pct"])
