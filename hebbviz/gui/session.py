@@ -185,6 +185,13 @@ class Session(QObject):
         with self.lock:
             return self.model.label_norms(image[None])[0], self.model.contributions(image)
 
+    def firing(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Where the current model's shared units fired on one framed 28x28 image, and the units
+        (see ``NormClassifier.firing_maps``); None when its rule has none."""
+        with self.lock:
+            model = self.model
+            return model.firing_maps(image) if type(model).has_firing_maps else None
+
     def teach(self, image: np.ndarray | None, label: int) -> Lesson:
         """One Hebbian step of ``label``'s network from the framed drawing ``image``; the drawing
         is kept in :attr:`store`. A blank canvas or a missing label teaches nothing."""
