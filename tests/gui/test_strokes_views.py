@@ -43,15 +43,15 @@ def test_the_detector_grid_follows_the_first_stage_of_a_run(window, mnist_dir, q
     qtbot.waitUntil(lambda: window.training.worker.shared is not None, timeout=20_000)
     assert tabs.isTabVisible(tabs.indexOf(view))
     worker = window.training.worker
-    first = None
+    seen: list = [None]
     for _ in range(2):  # two snapshots of the layer, one after the other, each shown
         qtbot.waitUntil(
-            lambda: view.shown is worker.shared and view.shown is not first, timeout=5000
+            lambda: view.shown is worker.shared and view.shown is not seen[-1], timeout=5000
         )
-        first = view.shown
-        assert 0 <= first.seen < first.total
-        shown = view.grid.image.image
-        np.testing.assert_array_equal(shown[:5, :5], first.images[0])
+        seen.append(view.shown)
+        assert 0 <= view.shown.seen < view.shown.total
+        np.testing.assert_array_equal(view.grid.image.image[:5, :5], view.shown.images[0])
+    assert seen[2].seen > seen[1].seen
     assert "Learning:" in view.progress.text()
     window.training.stop()
     qtbot.waitUntil(lambda: not training_threads(), timeout=10_000)
