@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._help: HelpDialog | None = None
         self._model_info_shown = 0.0
         self._progress_shown = None
+        self._layer_shown = None
         self._info_seen = 0
         """Images learned when the running model was last described (0: not since its start)."""
         self.setWindowTitle("Draw a digit")
@@ -336,6 +337,16 @@ class MainWindow(QMainWindow):
     def _on_frame(self) -> None:
         """Show the run's newest progress (at most 10 times a second; nothing when it has not
         changed)."""
+        worker = self.training.worker
+        layer = worker.shared if worker is not None else None
+        if layer is not None and layer is not self._layer_shown:
+            self._layer_shown = layer  # a shared layer learns first: say how far (images: 0)
+            self.training_panel.show_status(
+                f"First stage: the shared layer has learned {layer.seen:,} of {layer.total:,} "
+                "inputs (see the Detectors tab); then the label networks learn."
+                if layer.seen < layer.total
+                else f"First stage done ({layer.total:,} inputs); the label networks learn."
+            )
         progress = self.training.progress
         if progress is None or progress is self._progress_shown:
             return

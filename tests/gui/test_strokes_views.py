@@ -53,6 +53,8 @@ def test_the_detector_grid_follows_the_first_stage_of_a_run(window, mnist_dir, q
         np.testing.assert_array_equal(view.grid.image.image[:5, :5], view.shown.images[0])
     assert seen[2].seen > seen[1].seen
     assert "Learning:" in view.progress.text()
+    status = window.training_panel.status
+    qtbot.waitUntil(lambda: status.text().startswith("First stage: "), timeout=2000)
     window.training.stop()
     qtbot.waitUntil(lambda: not training_threads(), timeout=10_000)
     assert window.session.model.seen.sum() == 0  # stopped in the first stage
