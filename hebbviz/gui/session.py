@@ -25,8 +25,10 @@ from hebbviz.modelfile import load_model, save_model
 from hebbviz.models import rule_class
 from hebbviz.models.base import NormClassifier
 
-DEFAULT_MODEL = "default-oja.npz"
-"""The model shipped in ``hebbviz.assets``, loaded when no other is given."""
+DEFAULT_MODEL = "default-strokes.npz"
+"""The model shipped in ``hebbviz.assets``, loaded when no other is given: rule ``strokes``, the
+most accurate on the validation split (97.60% against oja's 96.30%) and as quick to answer a
+drawing (see the README's "The shipped models")."""
 
 
 def default_model_path() -> Path:
