@@ -19,9 +19,9 @@ COLUMNS = 4
 SIDE = 28
 
 CAPTION = (
-    "Which shared detectors fired where on the drawing the networks get: the {shown} strongest "
-    "of {n}, each map beside its detector (small, right). Dark is silent; bright is where the "
-    "detector matched a 5x5 patch centred there."
+    "Which shared detectors fired where on the digit as they see it (straightened when the "
+    "model deskews): the {shown} strongest of {n}, each map beside its detector (small, right). "
+    "Dark is silent; bright is where the detector matched the 5x5 patch centred there."
 )
 
 
