@@ -43,7 +43,7 @@ from hebbviz.data.dataset import Split
 from hebbviz.errors import HebbvizError
 from hebbviz.gui.background import run_in_background
 from hebbviz.models.base import NormClassifier
-from hebbviz.training import train
+from hebbviz.training import SharedLayer, train
 
 HOLD_S = 0.005
 """CPU seconds one piece of learning may hold the model lock at full speed (shorter pieces keep
@@ -155,12 +155,6 @@ class _Controlled:
     def label_norms(self, images: np.ndarray) -> np.ndarray:
         return self._worker._label_norms(images)
 
-    def start_shared(self, images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        return self._worker._start_shared(images, rng)
-
-    def learn_shared(self, inputs: np.ndarray) -> np.ndarray:
-        return self._worker._learn_shared(inputs)
-
     @property
     def diverged(self) -> np.ndarray:
         with self._worker.lock:
@@ -168,6 +162,34 @@ class _Controlled:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
+
+
+class _ControlledShared(_Controlled):
+    """As :class:`_Controlled`, for a model with a :class:`~hebbviz.training.SharedLayer`: the
+    layer's stage goes through the worker too. Its members are spelled out, because from Python
+    3.12 on an ``isinstance`` check against a protocol does not see ``__getattr__``."""
+
+    @property
+    def shared_epochs(self) -> int:
+        return self._model.shared_epochs
+
+    @property
+    def shared_learned(self) -> bool:
+        return self._model.shared_learned
+
+    @property
+    def shared_caption(self) -> str:
+        return self._model.shared_caption
+
+    def start_shared(self, images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return self._worker._start_shared(images, rng)
+
+    def learn_shared(self, inputs: np.ndarray) -> np.ndarray:
+        return self._worker._learn_shared(inputs)
+
+    def shared_images(self) -> np.ndarray:
+        with self._worker.lock:
+            return self._model.shared_images()
 
 
 class TrainingWorker(QObject):
@@ -332,9 +354,10 @@ class TrainingWorker(QObject):
                 self.errored.emit(f"Bad hyperparameters: {error}")
                 return
         self.prepared.emit(self.model)
+        controlled = _ControlledShared if isinstance(self.model, SharedLayer) else _Controlled
         try:
             for snapshot in train(
-                _Controlled(self.model, self),  # type: ignore[arg-type]
+                controlled(self.model, self),  # type: ignore[arg-type]
                 self.split,
                 epochs=self.epochs,
                 seed=self.seed,
