@@ -78,6 +78,9 @@ class SharedLayer(Protocol):
     before the networks learn, unless the layer has learned already.
     """
 
+    shared_caption: str
+    """What the layer's units are and how they learn, for people (the app shows it)."""
+
     @property
     def shared_epochs(self) -> int:
         """Passes over the shared stage's inputs."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from hebbviz.gui.canvas import DrawingCanvas, FramedView
 from hebbviz.gui.contributions import ContributionMaps
+from hebbviz.gui.firing_maps import FiringMaps
 from hebbviz.gui.norm_bars import NormBars
 from hebbviz.gui.widgets import caption, heading
 
@@ -40,6 +41,8 @@ class CentralView(QSplitter):
         self.framed_view = FramedView()
         self.bars = NormBars(classes)
         self.contributions = ContributionMaps(classes)
+        self.firing = FiringMaps()
+        self.firing.hide()  # for rules that declare firing maps
 
         self.clear_button = QPushButton("Clear (Esc)")
         self.clear_button.setToolTip("Wipe the canvas (Esc or Delete)")
@@ -94,6 +97,7 @@ class CentralView(QSplitter):
         answer_layout.addLayout(header)
         answer_layout.addWidget(self.bars, 5)
         answer_layout.addWidget(self.contributions, 6)
+        answer_layout.addWidget(self.firing, 5)
         answer.setMinimumSize(ANSWER_MIN_SIZE)
         self.tabs = QTabWidget()
         self.tabs.addTab(answer, "Answer")

@@ -26,6 +26,7 @@ from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
+from hebbviz.gui.detector_view import DetectorView
 from hebbviz.gui.download_dialog import DownloadDialog
 from hebbviz.gui.help import HelpDialog, show_about
 from hebbviz.gui.metrics_view import MetricsView
@@ -37,6 +38,7 @@ from hebbviz.gui.training_controller import TrainingController
 from hebbviz.gui.training_panel import TrainingPanel
 from hebbviz.gui.weight_view import WeightView
 from hebbviz.gui.worker import Progress
+from hebbviz.training import SharedLayer
 
 REFRESH_MS = 10
 """While drawing, the answer is recomputed at most this often (the drawing itself is never held
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         """Downloads whose worker is still running."""
         self._model_info_shown = 0.0
         self._progress_shown = None
+        self._layer_shown = None
         self._info_seen = 0
         """Images learned when the running model was last described (0: not since its start)."""
         self.setWindowTitle("Draw a digit")
@@ -98,8 +101,10 @@ class MainWindow(QMainWindow):
         self.tabs = self.central.tabs
         self.setCentralWidget(self.central)
         self.weight_view = WeightView()
+        self.detector_view = DetectorView()
         self.metrics_view = MetricsView()
         self.tabs.addTab(self.weight_view, "Weights")
+        self.tabs.addTab(self.detector_view, "Detectors")
         self.tabs.addTab(self.metrics_view, "Metrics")
         self.training_panel = TrainingPanel()
         self.dock = QDockWidget("Training", self)
@@ -251,10 +256,12 @@ class MainWindow(QMainWindow):
         if image is None:
             self.bars.set_norms(None)
             self.contributions.set_contributions(None)
+            self.central.firing.set_maps(None)
             return
         norms, maps = self.session.answer(image)
         self.bars.set_norms(norms)
         self.contributions.set_contributions(maps, self.bars.winner_index())
+        self.central.firing.set_maps(*(self.session.firing(image) or (None, None)))
 
     def prediction(self) -> str | None:
         """The class name shown as the answer, or None (blank canvas, no answer)."""
@@ -302,6 +309,12 @@ class MainWindow(QMainWindow):
             self.weight_view.set_feed(worker)  # its weights, copied by the worker as it learns
         deskewed = bool(model.params().get("deskew"))
         self.contributions.show_unavailable(not type(model).has_contributions, deskewed)
+        self.central.firing.setVisible(type(model).has_firing_maps)
+        shared = model if isinstance(model, SharedLayer) else None
+        self.detector_view.set_source(shared, self.session.lock)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.detector_view), shared is not None)
+        fed = shared is not None and worker is not None and worker.model is model
+        self.detector_view.set_feed(worker if fed else None)
         if not self.training.running:  # a model opened or reset: nothing of a run before
             self.training_panel.show_rule(model.rule)
             self.training_panel.show_cleared()
@@ -311,6 +324,7 @@ class MainWindow(QMainWindow):
 
     def _on_model_learned(self) -> None:
         self.weight_view.mark_dirty()
+        self.detector_view.mark_dirty()
         self.training_panel.show_drawings_count(self.session.store)
         self.show_model_info()
         self.refresh_answer()
@@ -322,12 +336,24 @@ class MainWindow(QMainWindow):
         self.training_panel.show_progress(progress)
         self.weight_view.set_feed(None)
         self.weight_view.mark_dirty()
+        self.detector_view.set_feed(None)
+        self.detector_view.mark_dirty()
         self.show_model_info()
         self.refresh_answer()
 
     def _on_frame(self) -> None:
         """Show the run's newest progress (at most 10 times a second; nothing when it has not
         changed)."""
+        worker = self.training.worker
+        layer = worker.shared if worker is not None else None
+        if layer is not None and layer is not self._layer_shown:
+            self._layer_shown = layer  # a shared layer learns first: say how far (images: 0)
+            self.training_panel.show_status(
+                f"First stage: the shared layer has learned {layer.seen:,} of {layer.total:,} "
+                "inputs (see the Detectors tab); then the label networks learn."
+                if layer.seen < layer.total
+                else f"First stage done ({layer.total:,} inputs); the label networks learn."
+            )
         progress = self.training.progress
         if progress is None or progress is self._progress_shown:
             return

@@ -25,8 +25,10 @@ from hebbviz.modelfile import load_model, save_model
 from hebbviz.models import rule_class
 from hebbviz.models.base import NormClassifier
 
-DEFAULT_MODEL = "default-oja.npz"
-"""The model shipped in ``hebbviz.assets``, loaded when no other is given."""
+DEFAULT_MODEL = "default-strokes.npz"
+"""The model shipped in ``hebbviz.assets``, loaded when no other is given: rule ``strokes``, the
+most accurate on the validation split (97.60% against oja's 96.30%) and as quick to answer a
+drawing (see the README's "The shipped models")."""
 
 
 def default_model_path() -> Path:
@@ -186,6 +188,13 @@ class Session(QObject):
         """Every label's norm for one framed 28x28 image, and the per-pixel contributions."""
         with self.lock:
             return self.model.label_norms(image[None])[0], self.model.contributions(image)
+
+    def firing(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Where the current model's shared units fired on one framed 28x28 image, and the units
+        (see ``NormClassifier.firing_maps``); None when its rule has none."""
+        with self.lock:
+            model = self.model
+            return model.firing_maps(image) if type(model).has_firing_maps else None
 
     def teach(self, image: np.ndarray | None, label: int) -> Lesson:
         """One Hebbian step of ``label``'s network from the framed drawing ``image``; the drawing

@@ -24,6 +24,10 @@ from hebbviz.gui.weight_view import Heatmap, tile_mosaic
 from hebbviz.gui.worker import Step
 from hebbviz.models import rule_class
 
+MAX_COUNT = 1_000_000_000
+"""The largest whole number a hyperparameter field takes (counts such as ``detector_patches``
+go well past 100,000; the rule checks its own bounds when the model is made)."""
+
 
 class ParamsForm(QWidget):
     """Fields for a rule's hyperparameters, made from its constructor's defaults (and the
@@ -50,7 +54,7 @@ class ParamsForm(QWidget):
                 field.setChecked(default)
             elif isinstance(default, int):
                 field = QSpinBox()
-                field.setRange(0, 100_000)
+                field.setRange(0, MAX_COUNT)
                 field.setValue(default)
             elif isinstance(default, float) or default is None:
                 field = QLineEdit("" if default is None else f"{default:g}")

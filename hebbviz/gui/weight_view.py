@@ -4,8 +4,8 @@ hidden->hidden matrix).
 
 The pyqtgraph items are created once and updated in place with fixed symmetric levels that only
 step (1, 2, 5 x 10^n) when the data outgrows them or shrinks far below, so the picture does not
-flicker. The arrays come from ``model.weight_images(label)`` under the model lock: copies the
-training worker never writes.
+flicker. The arrays come from ``model.weight_images_later(labels)`` (copied under the model
+lock, pictured outside it): copies the training worker never writes.
 """
 
 from __future__ import annotations
@@ -271,7 +271,8 @@ class WeightView(QWidget):
             self._fed, images = fed, fed.images
         else:
             with self.lock:
-                images = tuple(self.model.weight_images(label) for label in wanted)
+                make = self.model.weight_images_later(wanted)
+            images = make()
         if self._one_label():
             self.heatmap.set_image(images[0])
         else:

@@ -14,6 +14,12 @@ the worker honours pause, step, stop and the speed setting:
 - slow motion (a rate up to ``SLOW_MOTION_RATE``) and single steps: one image at a time, each
   reported with its label and the change it caused in that label's weights.
 
+A model with a shared layer (:class:`~hebbviz.training.SharedLayer`, rule ``strokes``) learns
+that layer first; its inputs (patches) are learned the same way, in pieces under the lock with
+pause, step, stop and speed honoured between them (the rate counts inputs then), and the layer's
+images are published as :attr:`TrainingWorker.shared` (in slow motion with the input just learned
+and the unit that won it).
+
 Progress is not signalled but kept as :attr:`TrainingWorker.progress` (an immutable value the GUI
 reads on its frame timer), so the data rate never drives the GUI; the few signals carry small,
 immutable data (or arrays made for them that the worker never touches again). Widgets are never
@@ -37,7 +43,7 @@ from hebbviz.data.dataset import Split
 from hebbviz.errors import HebbvizError
 from hebbviz.gui.background import run_in_background
 from hebbviz.models.base import NormClassifier
-from hebbviz.training import train
+from hebbviz.training import SharedLayer, train
 
 HOLD_S = 0.005
 """CPU seconds one piece of learning may hold the model lock at full speed (shorter pieces keep
@@ -52,19 +58,25 @@ SLOW_MOTION_RATE = 10.0
 
 MAX_PIECE = 256
 
+MAX_SHARED_PIECE = 4096
+"""A shared layer's inputs are small (patches): more of them fit in a piece."""
+
+Picture = Callable[[], tuple[np.ndarray, ...]]
+"""Makes weight images from copies (see ``NormClassifier.weight_images_later``)."""
+
 WORKER_NICENESS = 4
 """The worker thread runs at a lower priority (where the OS allows it) so that the GUI thread
 wins the CPU whenever both want it: drawing stays smooth, training takes what is left."""
 
 
-def fitted_piece(piece: int, cpu: float) -> int:
-    """The next piece size after a piece of ``piece`` images took ``cpu`` seconds under the lock:
+def fitted_piece(piece: int, cpu: float, most: int = MAX_PIECE) -> int:
+    """The next piece size after a piece of ``piece`` inputs took ``cpu`` seconds under the lock:
     the largest that holds it at most about ``HOLD_S`` (by CPU time: a busy machine stretches
-    the wall time of any piece), at most ``MAX_PIECE``."""
+    the wall time of any piece), at most ``most``."""
     if cpu > HOLD_S:
         return max(1, piece // 2)
     if cpu < HOLD_S / 2:
-        return min(MAX_PIECE, piece * 2)
+        return min(most, piece * 2)
     return piece
 
 
@@ -102,6 +114,29 @@ class Step:
     change: np.ndarray
 
 
+@dataclass(frozen=True)
+class SharedProgress:
+    """Where a shared layer's learning stands (published after a piece, replaced, never changed).
+
+    Attributes
+    ----------
+    images : ndarray, shape (n_units, h, w)
+        A copy of ``shared_images()``.
+    seen, total : int
+        Inputs learned so far, and in the whole stage.
+    winner : int or None
+        In slow motion and single steps: the unit that won (and learned from) ``patch``.
+    patch : ndarray or None
+        That input, shaped as a unit's image.
+    """
+
+    images: np.ndarray
+    seen: int
+    total: int
+    winner: int | None = None
+    patch: np.ndarray | None = None
+
+
 class _Stopped(Exception):
     """Raised inside ``learn_many`` to leave the generator when the worker is stopped."""
 
@@ -127,6 +162,34 @@ class _Controlled:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
+
+
+class _ControlledShared(_Controlled):
+    """As :class:`_Controlled`, for a model with a :class:`~hebbviz.training.SharedLayer`: the
+    layer's stage goes through the worker too. Its members are spelled out, because from Python
+    3.12 on an ``isinstance`` check against a protocol does not see ``__getattr__``."""
+
+    @property
+    def shared_epochs(self) -> int:
+        return self._model.shared_epochs
+
+    @property
+    def shared_learned(self) -> bool:
+        return self._model.shared_learned
+
+    @property
+    def shared_caption(self) -> str:
+        return self._model.shared_caption
+
+    def start_shared(self, images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return self._worker._start_shared(images, rng)
+
+    def learn_shared(self, inputs: np.ndarray) -> np.ndarray:
+        return self._worker._learn_shared(inputs)
+
+    def shared_images(self) -> np.ndarray:
+        with self._worker.lock:
+            return self._model.shared_images()
 
 
 class TrainingWorker(QObject):
@@ -208,9 +271,14 @@ class TrainingWorker(QObject):
         """Whose weight images to publish (set by the view that shows them)."""
         self.weights: WeightImages | None = None
         """The newest published weight images; replaced, never changed."""
+        self.shared: SharedProgress | None = None
+        """The newest published state of the model's shared layer (None: it has none, or it has
+        not started to learn in this run)."""
         self._published = 0.0
         self._learning_s = 0.0
         self._piece = 8
+        self._shared_piece = 8
+        self._shared_published = 0.0
         self._eval_piece = 8
         self._thread: threading.Thread | None = None
 
@@ -286,9 +354,10 @@ class TrainingWorker(QObject):
                 self.errored.emit(f"Bad hyperparameters: {error}")
                 return
         self.prepared.emit(self.model)
+        controlled = _ControlledShared if isinstance(self.model, SharedLayer) else _Controlled
         try:
             for snapshot in train(
-                _Controlled(self.model, self),  # type: ignore[arg-type]
+                controlled(self.model, self),  # type: ignore[arg-type]
                 self.split,
                 epochs=self.epochs,
                 seed=self.seed,
@@ -304,8 +373,9 @@ class TrainingWorker(QObject):
         except Exception as error:  # noqa: BLE001 - a worker failure becomes a message
             self.errored.emit(f"training failed: {type(error).__name__}: {error}")
 
-    def _next_piece(self) -> tuple[int, bool, float]:
-        """Wait for permission to learn; returns (images, one at a time?, seconds to wait after)."""
+    def _next_piece(self, piece: int) -> tuple[int, bool, float]:
+        """Wait for permission to learn; returns (inputs, one at a time?, seconds to wait after).
+        At full speed the piece is ``piece`` inputs."""
         with self._control:
             while True:
                 if self._stopping:
@@ -318,7 +388,7 @@ class TrainingWorker(QObject):
                 self._control.wait()
             rate = self._rate
         if rate is None:
-            return self._piece, False, 0.0
+            return piece, False, 0.0
         if rate <= SLOW_MOTION_RATE:
             return 1, True, 1.0 / rate
         count = max(1, round(rate / 30))
@@ -335,6 +405,14 @@ class TrainingWorker(QObject):
                     return
                 self._control.wait(left)
 
+    def _paced(self, learned: int, count: int, wait: float) -> None:
+        """After a piece of ``learned`` of the ``count`` inputs asked for: keep the set rate, or
+        at full speed let a GUI thread waiting for the lock take it."""
+        if wait > 0:
+            self._wait(wait * learned / count)
+        else:
+            time.sleep(0.0002)
+
     def _learn(self, images: np.ndarray, labels: np.ndarray) -> None:
         if self._rate is None:
             # Full speed: each label's images together (its network sees them in the same order,
@@ -343,7 +421,7 @@ class TrainingWorker(QObject):
             images, labels = images[order], labels[order]
         start = 0
         while start < len(labels):
-            count, single, wait = self._next_piece()
+            count, single, wait = self._next_piece(self._piece)
             stop = min(start + count, len(labels))
             if not single and wait == 0.0:  # full speed (sorted by label): one label per piece
                 stop = start + int(np.argmax(labels[start:stop] != labels[start]) or stop - start)
@@ -351,28 +429,76 @@ class TrainingWorker(QObject):
             if single:
                 label = int(labels[start])
                 with self.lock:
-                    before = self.model.weight_images(label)
+                    before = self.model.weight_images_later((label,))
                     self.model.learn_many(images[start:stop], labels[start:stop])
-                    after = self.model.weight_images(label)
-                    self._published = 0.0  # show this step's effect
-                    self._publish()
-                self.stepped.emit(Step(images[start].copy(), label, after - before))
+                    after = self.model.weight_images_later((label,))
+                    pictures = self._weights_due(now=True)  # show this step's effect
+                self._publish(pictures)
+                self.stepped.emit(Step(images[start].copy(), label, after()[0] - before()[0]))
             else:
                 with self.lock:
                     self.model.learn_many(images[start:stop], labels[start:stop])
                     cpu = time.thread_time() - cpu_began
-                    self._publish()
+                    pictures = self._weights_due()
+                self._publish(pictures)
             took = time.perf_counter() - began
             self._learning_s += took
             seen = self.progress.seen + stop - start
             self.progress = Progress(seen, self.total, seen / max(self._learning_s, 1e-9))
             if wait == 0.0 and not single and stop - start == count:
                 self._piece = fitted_piece(count, cpu)
-            if wait > 0:
-                self._wait(wait * (stop - start) / count)
-            else:
-                time.sleep(0.0002)  # let a GUI thread waiting for the lock take it
+            self._paced(stop - start, count, wait)
             start = stop
+
+    def _start_shared(self, images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """``model.start_shared`` without holding the lock for the seconds it may take: on a
+        copy, whose changed arrays then go into the model under the lock (so a teach step in
+        the meantime is kept)."""
+        with self.lock:
+            scratch = self.model.copy()
+        inputs = scratch.start_shared(images, rng)
+        started = scratch.arrays()
+        with self.lock:
+            arrays = self.model.arrays()
+            arrays.update(
+                {key: a for key, a in started.items() if not np.array_equal(a, arrays[key])}
+            )
+            self.model.set_arrays(arrays)
+            pictures = self.model.shared_images()
+        self.shared = SharedProgress(pictures, 0, self.model.shared_epochs * len(inputs))
+        return inputs
+
+    def _learn_shared(self, inputs: np.ndarray) -> np.ndarray:
+        """``model.learn_shared(inputs)`` in pieces, each under the lock, paced as
+        :meth:`_learn`; publishes the layer's images as :attr:`shared` (at most every
+        ``PUBLISH_S``, and after every input learned on its own, with its winner)."""
+        winners = np.empty(len(inputs), dtype=np.int64)
+        start = 0
+        while start < len(inputs):
+            count, single, wait = self._next_piece(self._shared_piece)
+            stop = min(start + count, len(inputs))
+            began, cpu_began = time.perf_counter(), time.thread_time()
+            with self.lock:
+                winners[start:stop] = self.model.learn_shared(inputs[start:stop])
+                cpu = time.thread_time() - cpu_began
+                due = single or began - self._shared_published >= PUBLISH_S
+                images = self.model.shared_images() if due else None
+            self._learning_s += time.perf_counter() - began
+            shared = self.shared
+            seen = shared.seen + stop - start
+            if images is None:
+                self.shared = SharedProgress(shared.images, seen, shared.total)
+            else:
+                self._shared_published = began
+                winner, patch = None, None
+                if single:
+                    winner, patch = int(winners[start]), inputs[start].reshape(images.shape[1:])
+                self.shared = SharedProgress(images, seen, shared.total, winner, patch)
+            if wait == 0.0 and not single and stop - start == count:
+                self._shared_piece = fitted_piece(count, cpu, MAX_SHARED_PIECE)
+            self._paced(stop - start, count, wait)
+            start = stop
+        return winners
 
     def _label_norms(self, images: np.ndarray) -> np.ndarray:
         """``model.label_norms(images)`` in pieces, each under the lock (the lock free in
@@ -396,12 +522,19 @@ class TrainingWorker(QObject):
             return np.zeros((0, self.model.n_labels))
         return np.concatenate(parts)
 
-    def _publish(self) -> None:
-        """Copy the weight images a view wants (called while holding the lock)."""
-        now = time.perf_counter()
+    def _weights_due(self, now: bool = False) -> tuple[tuple[int, ...], Picture] | None:
+        """Under the lock: copy what the weight images a view wants need, when due (at most every
+        ``PUBLISH_S``, or ``now``); None when not."""
+        moment = time.perf_counter()
         wanted = self.weight_labels
-        if not wanted or now - self._published < PUBLISH_S:
-            return
-        self._published = now
-        images = tuple(self.model.weight_images(label) for label in wanted)
-        self.weights = WeightImages(wanted, images)
+        if not wanted or (not now and moment - self._published < PUBLISH_S):
+            return None
+        self._published = moment
+        return wanted, self.model.weight_images_later(wanted)
+
+    def _publish(self, pictures: tuple[tuple[int, ...], Picture] | None) -> None:
+        """Outside the lock: make the weight images :meth:`_weights_due` copied, and publish
+        them."""
+        if pictures is not None:
+            wanted, make = pictures
+            self.weights = WeightImages(wanted, make())

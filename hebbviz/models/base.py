@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import inspect
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -87,6 +88,9 @@ class NormClassifier(ABC):
     them; a rule with a heavy forward pass takes fewer, so measuring never stalls training)."""
     has_contributions: ClassVar[bool] = False
     """Whether :meth:`contributions` gives a per-pixel reading."""
+    has_firing_maps: ClassVar[bool] = False
+    """Whether :meth:`firing_maps` shows where the units of a layer shared by all labels fired
+    on a drawing (the app's Answer view shows them then)."""
 
     n_labels: int
     seen: np.ndarray
@@ -178,6 +182,26 @@ class NormClassifier(ABC):
         Subspace rules: the weight rows as 28x28 images, shape (k, 28, 28). ``itoh``: the learned
         hidden->hidden matrix's change since initialisation, shape (784, 784).
         """
+
+    def weight_images_later(self, labels: Sequence[int]) -> Callable[[], tuple[np.ndarray, ...]]:
+        """:meth:`weight_images` of ``labels`` in two steps, so that a heavy picture never holds
+        the model lock: call this under the lock (it copies what the pictures need), then the
+        function it returns anywhere (it makes them). Here the pictures are made at once; a rule
+        whose pictures take long overrides it."""
+        images = tuple(self.weight_images(label) for label in labels)
+        return lambda: images
+
+    def firing_maps(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where every shared unit fired on one framed drawing (when :attr:`has_firing_maps`).
+
+        Returns
+        -------
+        maps : ndarray, shape (n_units, 28, 28)
+            Each unit's answer at each pixel (the centre of the window it looked at).
+        units : ndarray, shape (n_units, h, w)
+            What each unit looks for, as a small image.
+        """
+        raise NotImplementedError(f"rule {self.rule} has no shared units")
 
     def contributions(self, image: np.ndarray) -> np.ndarray | None:
         """Per-pixel contributions to each label's squared norm, shape (n_labels, 28, 28), or

@@ -18,6 +18,7 @@ A digit is read as in every rule: the label whose subspace holds its features be
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -92,6 +93,20 @@ class StrokeSubspaces(SubspaceNetworks):
 
     rule: ClassVar[str] = "strokes"
     default_epochs: ClassVar[int] = 10
+    weight_caption: ClassVar[str] = (
+        "Back-projections, not the weights themselves: every label's rows ({rule}) are weights "
+        "on the stroke detectors' answers in 6x6 cells; each row is drawn here in pixels by "
+        "placing every detector over the cells the row weighs (linear: the threshold and square "
+        "root are left out), so it shows where a row looks for which strokes. Red is positive, "
+        "blue negative. The Detectors tab shows the detectors."
+    )
+    has_firing_maps: ClassVar[bool] = True
+    shared_caption: ClassVar[str] = (
+        "The stroke detectors all labels share (5x5 pixels each). First stage of training, no "
+        "labels used: they start as random patches of digits and compete for patches; the "
+        "detector that matches a patch best wins and moves towards it, so they turn into "
+        "pieces of strokes: bars, edges, ends and corners. Red is positive, blue negative."
+    )
     learning_pass = staticmethod(oja_pass)
 
     def __init__(
@@ -265,21 +280,7 @@ class StrokeSubspaces(SubspaceNetworks):
         ----------
         rows : ndarray, shape (m, n_detectors * 36)
         """
-        size = BLOCK + PATCH - 1
-        footprints = np.zeros((self.n_detectors, size, size))  # a detector over a whole cell
-        for dr in range(BLOCK):
-            for dc in range(BLOCK):
-                footprints[:, dr : dr + PATCH, dc : dc + PATCH] += self.detectors / BLOCK**2
-        cells = np.asarray(rows).reshape(len(rows), self.n_detectors, CELLS * CELLS)
-        placed = cells.transpose(0, 2, 1) @ footprints.reshape(self.n_detectors, -1)
-        placed = placed.reshape(len(rows), CELLS, CELLS, size, size)
-        images = np.zeros((len(rows), SIDE, SIDE))
-        for r in range(CELLS):
-            for c in range(CELLS):
-                images[:, BLOCK * r : BLOCK * r + size, BLOCK * c : BLOCK * c + size] += placed[
-                    :, r, c
-                ]
-        return images
+        return _back_projection(rows, self.detectors)
 
     def weight_images(self, label: int) -> np.ndarray:
         """The ``k`` weight rows of ``label``'s network back-projected to pixels, (k, 28, 28).
@@ -287,6 +288,23 @@ class StrokeSubspaces(SubspaceNetworks):
         See :meth:`back_projection`; :meth:`detector_weights` gives the rows as they are.
         """
         return self.back_projection(self.weights[label])
+
+    def weight_images_later(self, labels: Sequence[int]) -> Callable[[], tuple[np.ndarray, ...]]:
+        """Copies the rows and detectors now; back-projects them when the function is called."""
+        rows = [self.weights[label].copy() for label in labels]
+        detectors = self.detectors.copy()
+        return lambda: tuple(_back_projection(r, detectors) for r in rows)
+
+    def firing_maps(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every detector's answer to every 5x5 patch of the (deskewed) drawing, placed at the
+        patch's centre pixel (zero at the 2-pixel border no patch is centred on), and the
+        detectors: ((n_detectors, 28, 28), (n_detectors, 5, 5))."""
+        edge = PATCH // 2
+        answers = self.detector_answers(image, block=1)[0]
+        maps = np.pad(
+            answers, ((0, 0), (edge, SIDE - edge - POSITIONS), (edge, SIDE - edge - POSITIONS))
+        )
+        return maps, self.shared_images()
 
     def detector_weights(self, label: int) -> np.ndarray:
         """The ``k`` weight rows of ``label``'s network as one 6x6 map per detector,
@@ -362,6 +380,24 @@ class StrokeSubspaces(SubspaceNetworks):
             "detectors": self.detectors,
             "detector_seen": self.detector_seen,
         }
+
+
+def _back_projection(rows: np.ndarray, detectors: np.ndarray) -> np.ndarray:
+    """:meth:`StrokeSubspaces.back_projection` of ``rows`` through ``detectors``."""
+    n_detectors = len(detectors)
+    size = BLOCK + PATCH - 1
+    footprints = np.zeros((n_detectors, size, size))  # a detector over a whole cell
+    for dr in range(BLOCK):
+        for dc in range(BLOCK):
+            footprints[:, dr : dr + PATCH, dc : dc + PATCH] += detectors / BLOCK**2
+    cells = np.asarray(rows).reshape(len(rows), n_detectors, CELLS * CELLS)
+    placed = cells.transpose(0, 2, 1) @ footprints.reshape(n_detectors, -1)
+    placed = placed.reshape(len(rows), CELLS, CELLS, size, size)
+    images = np.zeros((len(rows), SIDE, SIDE))
+    for r in range(CELLS):
+        for c in range(CELLS):
+            images[:, BLOCK * r : BLOCK * r + size, BLOCK * c : BLOCK * c + size] += placed[:, r, c]
+    return images
 
 
 def _digits(images: np.ndarray) -> np.ndarray:

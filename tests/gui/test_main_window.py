@@ -125,8 +125,8 @@ def messages(monkeypatch) -> list[tuple[str, str]]:
 def test_the_default_model_reads_real_digits_drawn_with_the_mouse(
     window, draw, known_digits, qtbot
 ):
-    assert default_model_path().is_file(), "assets/default-oja.npz is missing"
-    assert window.session.model.rule == "oja" and window.session.model.seen.sum() > 0
+    assert default_model_path().is_file(), f"{default_model_path()} is missing"
+    assert window.session.model.rule == "strokes" and window.session.model.seen.sum() > 0
     readings = []
     for label, digit in known_digits:
         window.canvas.clear()
