@@ -5,7 +5,9 @@ One function per stage, each taking the result the Qt-free core computed
 and with learning), :func:`stage2_figure` (per label, a bar chart of the 12 win rates) and
 :func:`stage3_figure` (accuracy over hidden layers x learning rate, overall and per label). The
 figures are white, with black text, like the figures of a printed paper. Files are written
-atomically: a failed export leaves no file, or the earlier one, behind.
+atomically: a failed export leaves no file, or the earlier one, behind. The app's Paper view draws
+the same figures on screen through :func:`draw_stage1`, :func:`draw_stage2` and
+:func:`draw_stage3`, which the PNG functions use too.
 
 Works without a display: when no QApplication runs yet and there is no X or Wayland display,
 Qt's offscreen platform is used.
@@ -124,9 +126,16 @@ def _save(widget: pg.GraphicsLayoutWidget, path: str | Path) -> None:
 
 
 def stage1_figure(result: Stage1Result, path: str | Path) -> None:
-    """Accuracy (%) against the number of hidden layers, without and with Hebbian learning."""
-    settings = result.settings
+    """Stage 1's figure (:func:`draw_stage1`) as a PNG."""
     widget = _canvas(760, 520)
+    draw_stage1(widget.ci, result)
+    _save(widget, path)
+
+
+def draw_stage1(widget: pg.GraphicsLayout, result: Stage1Result) -> None:
+    """Accuracy (%) against the number of hidden layers, without and with Hebbian learning,
+    into an empty layout."""
+    settings = result.settings
     widget.addItem(
         _title("Stage 1: Itoh's average-vector method, without and with Hebbian learning", 11),
         row=0,
@@ -188,18 +197,23 @@ def stage1_figure(result: Stage1Result, path: str | Path) -> None:
         row=2,
         col=0,
     )
-    _save(widget, path)
 
 
 # -- stage 2 --------------------------------------------------------------------------------------
 
 
 def stage2_figure(result: WinRates, path: str | Path) -> None:
+    """Stage 2's figure (:func:`draw_stage2`) as a PNG."""
+    widget = _canvas(1500, 660)
+    draw_stage2(widget.ci, result)
+    _save(widget, path)
+
+
+def draw_stage2(widget: pg.GraphicsLayout, result: WinRates) -> None:
     """Per label, a bar chart of the 12 win rates (%): the three controls, then the other label
-    networks; the dashed line is 50% (no preference)."""
+    networks; the dashed line is 50% (no preference). Into an empty layout."""
     settings = result.settings
     columns = result.columns
-    widget = _canvas(1500, 660)
     widget.addItem(
         _title(
             "Stage 2: how often each label's network answers its own digits with a larger norm "
@@ -259,18 +273,23 @@ def stage2_figure(result: WinRates, path: str | Path) -> None:
         col=0,
         colspan=5,
     )
-    _save(widget, path)
 
 
 # -- stage 3 --------------------------------------------------------------------------------------
 
 
 def stage3_figure(grid: SweepGrid, path: str | Path) -> None:
+    """Stage 3's figure (:func:`draw_stage3`) as a PNG."""
+    widget = _canvas(1700 if grid.per_label is not None else 760, 700)
+    draw_stage3(widget.ci, grid)
+    _save(widget, path)
+
+
+def draw_stage3(widget: pg.GraphicsLayout, grid: SweepGrid) -> None:
     """Accuracy (%) over hidden layers x learning rate: overall (with the values) and, when the
-    sweep recorded them, per label; one colour scale, 0-100%."""
+    sweep recorded them, per label; one colour scale, 0-100%. Into an empty layout."""
     settings = grid.settings
     per_label = grid.per_label
-    widget = _canvas(1700 if per_label is not None else 760, 700)
     columns = 6 if per_label is not None else 1
     widget.addItem(
         _title("Stage 3: validation accuracy (%) over hidden layers and learning rate", 11),
@@ -314,7 +333,7 @@ def stage3_figure(grid: SweepGrid, path: str | Path) -> None:
             plot.getAxis("bottom").setStyle(tickFont=_font(6))
             plot.getAxis("left").setStyle(tickFont=_font(7))
             plot.setTitle(f"digit {label}", color=TEXT, size="9pt")
-        layout = widget.ci.layout
+        layout = widget.layout
         layout.setColumnStretchFactor(0, 5)
         for column in range(1, columns):
             layout.setColumnStretchFactor(column, 2)
@@ -326,7 +345,6 @@ def stage3_figure(grid: SweepGrid, path: str | Path) -> None:
     if per_label is None:
         note += "; this sweep CSV has no per-label accuracies"
     widget.addItem(_title(note, 8), row=3, col=0, colspan=columns)
-    _save(widget, path)
 
 
 def _heatmap(
