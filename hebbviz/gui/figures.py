@@ -5,9 +5,9 @@ One function per stage, each taking the result the Qt-free core computed
 and with learning), :func:`stage2_figure` (per label, a bar chart of the 12 win rates) and
 :func:`stage3_figure` (accuracy over hidden layers x learning rate, overall and per label). The
 figures are white, with black text, like the figures of a printed paper. Files are written
-atomically: a failed export leaves no file, or the earlier one, behind. The app's Paper view draws
-the same figures on screen through :func:`draw_stage1`, :func:`draw_stage2` and
-:func:`draw_stage3`, which the PNG functions use too.
+atomically: a failed export leaves no file, or the earlier one, behind. The app's Paper view shows
+the same figures, drawn in a child process by :func:`figure_png` (pyqtgraph takes up to a second
+to build a figure of many plots: too long for the app's GUI thread).
 
 Works without a display: when no QApplication runs yet and there is no X or Wayland display,
 Qt's offscreen platform is used.
@@ -16,8 +16,12 @@ Qt's offscreen platform is used.
 from __future__ import annotations
 
 import os
+import pickle
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -364,3 +368,49 @@ def _heatmap(
     plot.setXRange(-0.5, values.shape[1] - 0.5, padding=0)
     plot.setYRange(-0.5, values.shape[0] - 0.5, padding=0)
     return image
+
+
+# -- for the app ----------------------------------------------------------------------------------
+
+FIGURES = ("stage1_figure", "stage2_figure", "stage3_figure")
+
+
+def figure_png(draw: str, result: Any) -> bytes:
+    """The PNG that ``draw`` (one of :data:`FIGURES`) makes of ``result``, drawn by a child
+    process on Qt's offscreen platform: nothing here touches the caller's Qt objects, so a
+    background thread of the app can call it.
+
+    Raises
+    ------
+    RuntimeError
+        If the child process failed (its last line of error output says why).
+    """
+    if draw not in FIGURES:
+        raise ValueError(f"no such figure: {draw}")
+    with tempfile.TemporaryDirectory(prefix="hebbviz-figure-") as folder:
+        path = Path(folder) / "figure.png"
+        child = subprocess.run(
+            [sys.executable, "-m", "hebbviz.gui.figures", draw, str(path)],
+            input=pickle.dumps(result),
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            capture_output=True,
+            check=False,
+        )
+        if child.returncode != 0 or not path.is_file():
+            lines = child.stderr.decode(errors="replace").strip().splitlines() or ["no output"]
+            raise RuntimeError(f"drawing the figure failed: {lines[-1]}")
+        return path.read_bytes()
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m hebbviz.gui.figures DRAW PATH`` with a pickled result on stdin (from
+    :func:`figure_png`, never from a user)."""
+    draw, path = argv
+    if draw not in FIGURES:
+        raise SystemExit(f"no such figure: {draw}")
+    globals()[draw](pickle.load(sys.stdin.buffer), path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
