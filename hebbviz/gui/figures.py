@@ -408,6 +408,8 @@ def _main(argv: list[str]) -> int:
     draw, path = argv
     if draw not in FIGURES:
         raise SystemExit(f"no such figure: {draw}")
+    if hasattr(os, "nice"):
+        os.nice(10)  # a background job: the app's own threads (the GUI's above all) go first
     globals()[draw](pickle.load(sys.stdin.buffer), path)
     return 0
 
