@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -61,8 +62,8 @@ STAGE3_TEXT = (
 class FigureLabel(QLabel):
     """A figure's image, scaled to fit (keeping its shape)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(QSize(200, 150))
         self.setStyleSheet("background: white; color: #555555;")
@@ -138,6 +139,11 @@ class StagePage(QWidget):
         self.status = QLabel("Not computed yet: press the button.")
         self.status.setWordWrap(True)
         self.figure = FigureLabel()
+        self.enlarge_button = QPushButton("Enlarge…")
+        self.enlarge_button.setToolTip("The figure in a window of its own, as large as the screen")
+        self.enlarge_button.setEnabled(False)
+        self.enlarge_button.clicked.connect(self.enlarge)
+        self._window: QDialog | None = None
 
         controls = QHBoxLayout()
         for widget in options:
@@ -146,6 +152,7 @@ class StagePage(QWidget):
         controls.addWidget(self.cancel_button)
         controls.addWidget(self.progress, 1)
         controls.addStretch(0)  # the buttons stay left while the progress bar is hidden
+        controls.addWidget(self.enlarge_button)
         layout = QVBoxLayout(self)
         layout.addWidget(paragraph)
         layout.addLayout(controls)
@@ -176,6 +183,23 @@ class StagePage(QWidget):
 
     def show_figure(self, image: QImage) -> None:
         self.figure.set_image(image)
+        self.enlarge_button.setEnabled(True)
+        if self._window is not None:
+            self._window.findChild(FigureLabel).set_image(image)
+
+    def enlarge(self) -> None:
+        """Show the figure in a window of its own (that follows new figures while open)."""
+        if self._window is None:
+            self._window = QDialog(self)
+            self._window.setWindowTitle(self.figure_name.replace("_", " ").capitalize())
+            layout = QVBoxLayout(self._window)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(FigureLabel(self._window))
+            available = self.screen().availableGeometry()
+            self._window.resize(available.size() * 0.9)
+        self._window.findChild(FigureLabel).set_image(self.figure.image)
+        self._window.show()
+        self._window.raise_()
 
     def show_failure(self, message: str) -> None:
         self.status.setText(message)
@@ -187,6 +211,9 @@ class StagePage(QWidget):
         """Another data set: forget the result shown."""
         self.result = None
         self.figure.set_image(None)
+        self.enlarge_button.setEnabled(False)
+        if self._window is not None:
+            self._window.close()
         self.status.setText(message)
 
     def _on_cancel(self) -> None:
