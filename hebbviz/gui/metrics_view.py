@@ -5,7 +5,8 @@ confusion matrix, per-label accuracy, the response of the label networks (the pa
 rates: how often each label's network answers its own digits with a longer vector than each other
 label's network; or the mean norm of each network on each true label) and a gallery of
 misclassified validation digits; a click puts one on the canvas. A passive view: the training
-controller scores a copy of the model in the background and hands the result to :meth:`MetricsView.show_evaluation`.
+controller scores a copy of the model in the background and hands the result to
+:meth:`MetricsView.show_evaluation`.
 """
 
 from __future__ import annotations
