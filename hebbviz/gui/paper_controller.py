@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QImage
 
-from hebbviz.data.dataset import Dataset, balance
+from hebbviz.data.dataset import Dataset, Split, balance
 from hebbviz.gui.background import run_in_background
 from hebbviz.gui.figures import figure_png
 from hebbviz.gui.paper_view import PaperView, StagePage
@@ -62,13 +62,13 @@ class PaperController(QObject):
 
     def compute_stage1(self) -> None:
         """Stage 1 for networks of 0 .. the view's H hidden layers."""
-        splits = self._splits(1)
-        if splits is None:
+        dataset = self._dataset(1)
+        if dataset is None:
             return
-        dataset, train = splits
         hidden_layers = range(self.view.stage1_depth.value() + 1)
 
         def work(report: Report, cancelled: IsCancelled, partial: Any) -> Any:
+            train = balance(dataset.train)
             result = run_stage1(
                 train,
                 dataset.val,
@@ -84,13 +84,13 @@ class PaperController(QObject):
 
     def compute_stage2(self) -> None:
         """Stage 2 with the view's number of hidden layers (the author's other settings)."""
-        splits = self._splits(2)
-        if splits is None:
+        dataset = self._dataset(2)
+        if dataset is None:
             return
-        dataset, train = splits
         settings = Stage2Settings(hidden_layers=self.view.stage2_depth.value())
 
         def work(report: Report, cancelled: IsCancelled, _: Any) -> Any:
+            train = balance(dataset.train)
             result = run_stage2(train, dataset.val, settings, report=report, cancelled=cancelled)
             return _described(result, dataset, train)
 
@@ -105,8 +105,8 @@ class PaperController(QObject):
         for job in self.jobs.values():
             job.shutdown()
 
-    def _splits(self, stage: int) -> tuple[Dataset, Any] | None:
-        """The data set and its balanced training split, or None (said on the page)."""
+    def _dataset(self, stage: int) -> Dataset | None:
+        """The data set, or None if the stages cannot use it (said on the page)."""
         dataset = self.session.dataset
         problem = None
         if dataset is None:
@@ -119,7 +119,7 @@ class PaperController(QObject):
         if problem is not None:
             self.view.pages[stage].show_failure(problem)
             return None
-        return dataset, balance(dataset.train)
+        return dataset
 
     def _on_dataset_changed(self) -> None:
         for job in self.jobs.values():
@@ -179,7 +179,7 @@ class FigureRenderer(QObject):
         self._next()
 
 
-def _described(result: Any, dataset: Dataset, train: Any) -> Any:
+def _described(result: Any, dataset: Dataset, train: Split) -> Any:
     """``result`` with the data it came from in its settings (as ``hebbviz paper`` adds)."""
     result.settings.update(
         {"data_source": dataset.source, "split": "val", "per_label": min(train.per_label())}

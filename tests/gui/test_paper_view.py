@@ -149,3 +149,37 @@ def test_the_gui_thread_never_stalls_while_a_stage_computes(qtbot, paper, capsys
     with capsys.disabled():
         print(f"\nPaper stage 1: longest heartbeat gap {max_gap_ms:.1f} ms over {len(beats)} ticks")
     assert max_gap_ms < 250
+
+
+def test_a_stage_computes_while_a_model_trains(window, qtbot, small_dataset, capsys):
+    """Stage 2 in the Paper tab while the window trains an itoh model at full speed: both go on,
+    and the GUI thread keeps ticking (the longest gap is printed; the bound is generous)."""
+    from hebbviz.gui.training_controller import RunSettings
+
+    kernels.warm_up()
+    window.session.set_dataset(small_dataset)
+    window.tabs.setCurrentWidget(window.paper_view)
+    window.paper_view.tabs.setCurrentIndex(1)
+    window.paper_view.stage2_depth.setValue(2)
+    beats: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
+    heartbeat.setInterval(5)
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+    heartbeat.start()
+    run = RunSettings("itoh", {"hidden_layers": 2, "lr": 1e-6}, epochs=1000)
+    assert window.training.start(run)
+    qtbot.waitUntil(lambda: window.training.progress is not None, timeout=30_000)
+    page, job = window.paper_view.pages[2], window.paper.jobs[2]
+    qtbot.mouseClick(page.compute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not job.running, timeout=120_000)
+    assert window.training.running  # the run went on meanwhile
+    seen = window.training.progress.seen
+    wait_for_figure(qtbot, window.paper_view, 2)
+    heartbeat.stop()
+    window.training.stop()
+    assert isinstance(page.result, WinRates) and seen > 0
+    max_gap_ms = 1000 * float(np.max(np.diff(beats)))
+    with capsys.disabled():
+        print(f"\nPaper stage 2 while training: longest heartbeat gap {max_gap_ms:.1f} ms")
+    assert max_gap_ms < 500
