@@ -3,15 +3,14 @@ never stalls the GUI thread."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from idx_files import read_pair
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 
 from hebbviz import kernels
 from hebbviz.data.dataset import Dataset, split_validation
+from hebbviz.gui.gui_bench import heartbeat_timer
 from hebbviz.gui.paper_controller import PaperController, shipped_sweep
 from hebbviz.gui.paper_view import PaperView
 from hebbviz.gui.preferences import Preferences
@@ -134,17 +133,14 @@ def test_the_gui_thread_never_stalls_while_a_stage_computes(qtbot, paper, capsys
     view, controller = paper
     view.stage1_depth.setValue(4)
     beats: list[float] = []
-    heartbeat = QTimer()
-    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
-    heartbeat.setInterval(5)
-    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
-    heartbeat.start()
+    ticking = heartbeat_timer(beats)
+    ticking.start()
     qtbot.wait(50)
     qtbot.mouseClick(view.pages[1].compute_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not controller.jobs[1].running, timeout=60_000)
     wait_for_figure(qtbot, view, 1)  # the last figure shown too
     qtbot.waitUntil(lambda: not controller.figures[1].drawing, timeout=60_000)
-    heartbeat.stop()
+    ticking.stop()
     max_gap_ms = 1000 * float(np.max(np.diff(beats)))
     with capsys.disabled():
         print(f"\nPaper stage 1: longest heartbeat gap {max_gap_ms:.1f} ms over {len(beats)} ticks")
@@ -162,11 +158,8 @@ def test_a_stage_computes_while_a_model_trains(window, qtbot, small_dataset, cap
     window.paper_view.tabs.setCurrentIndex(1)
     window.paper_view.stage2_depth.setValue(2)
     beats: list[float] = []
-    heartbeat = QTimer()
-    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
-    heartbeat.setInterval(5)
-    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
-    heartbeat.start()
+    ticking = heartbeat_timer(beats)
+    ticking.start()
     run = RunSettings("itoh", {"hidden_layers": 2, "lr": 1e-6}, epochs=1000)
     assert window.training.start(run)
     qtbot.waitUntil(lambda: window.training.progress is not None, timeout=30_000)
@@ -176,7 +169,7 @@ def test_a_stage_computes_while_a_model_trains(window, qtbot, small_dataset, cap
     assert window.training.running  # the run went on meanwhile
     seen = window.training.progress.seen
     wait_for_figure(qtbot, window.paper_view, 2)
-    heartbeat.stop()
+    ticking.stop()
     window.training.stop()
     assert isinstance(page.result, WinRates) and seen > 0
     max_gap_ms = 1000 * float(np.max(np.diff(beats)))
