@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,10 @@ class Evaluation:
     response : ndarray of float, shape (n_labels, n_labels)
         ``response[true, network]``: the mean norm of each label's network on each true label's
         samples (non-finite where that network diverged, NaN for a label with no samples).
+    win_rate : ndarray of float, shape (n_labels, n_labels)
+        ``win_rate[L, network]``: how often (%) network L's norm beat that network's on the
+        samples of label L (the paper's stage 2 among the label networks; see
+        :func:`win_rates`); NaN on the diagonal and for a label with no samples.
     """
 
     n: int
@@ -40,6 +44,7 @@ class Evaluation:
     confusion: np.ndarray
     diverged: int
     response: np.ndarray
+    win_rate: np.ndarray
 
     def to_json(self) -> dict[str, Any]:
         """The summary ``hebbviz eval --json`` prints (without the response matrix)."""
@@ -74,7 +79,46 @@ def score(norms: np.ndarray, labels: np.ndarray) -> Evaluation:
         confusion=confusion,
         diverged=int(n - answered.sum()),
         response=response,
+        win_rate=win_rates(norms, labels, n_labels),
     )
+
+
+def win_rates(
+    norms: np.ndarray, labels: np.ndarray, n_labels: int, opponents: Sequence[int] | None = None
+) -> np.ndarray:
+    """How often each label's network answers its own label's samples with a larger norm than
+    each opponent network (%).
+
+    Parameters
+    ----------
+    norms : ndarray, shape (n, n_networks)
+        Every network's norm per sample; networks 0 .. n_labels - 1 are the label networks.
+    labels : ndarray of int, shape (n,)
+    n_labels : int
+    opponents : sequence of int, optional
+        The networks to compare with, in the order of the result's columns; by default the
+        label networks.
+
+    Returns
+    -------
+    ndarray, shape (n_labels, len(opponents))
+        ``[L, j]``: the share of label L's samples on which network L's norm is finite and
+        larger than network ``opponents[j]``'s (a non-finite norm on either side is a loss, as
+        in the author's code, where a comparison with NaN is false). NaN where the opponent is
+        network L itself, and for a label without samples.
+    """
+    opponents = list(range(n_labels) if opponents is None else opponents)
+    table = np.full((n_labels, len(opponents)), np.nan)
+    with np.errstate(invalid="ignore"):
+        for label in range(n_labels):
+            mine = norms[labels == label]
+            if not len(mine):
+                continue
+            own = mine[:, [label]]
+            wins = np.isfinite(own) & (own > mine[:, opponents])
+            table[label] = 100.0 * wins.mean(axis=0)
+            table[label, [j for j, o in enumerate(opponents) if o == label]] = np.nan
+    return table
 
 
 def label_norms(

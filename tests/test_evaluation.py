@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from doubles import MovingCentroids, random_split
 
-from hebbviz.evaluation import evaluate, score
+from hebbviz.evaluation import evaluate, score, win_rates
 
 
 def test_score_by_hand():
@@ -50,3 +51,27 @@ def test_evaluate_agrees_with_predict_in_batches():
     assert result.confusion.sum() == 57
     summary = result.to_json()
     assert set(summary) == {"accuracy", "per_label", "confusion", "n", "diverged"}
+
+
+def test_win_rates_among_the_label_networks_match_a_plain_loop():
+    rng = np.random.default_rng(4)
+    labels = np.repeat(np.arange(4), 5)
+    norms = rng.uniform(1, 2, (len(labels), 4))
+    norms[0, 0] = np.nan  # own network non-finite: a loss against everyone
+    norms[6, 3] = np.inf  # an opponent overflowed: a loss too
+    table = score(norms, labels).win_rate
+    for own in range(4):
+        rows = np.flatnonzero(labels == own)
+        for other in range(4):
+            if other == own:
+                assert np.isnan(table[own, other])
+                continue
+            wins = [np.isfinite(norms[i, own]) and norms[i, own] > norms[i, other] for i in rows]
+            assert table[own, other] == pytest.approx(100 * np.mean(wins))
+    assert table[0, 1] < 100 and table[1, 3] < 100
+
+
+def test_win_rates_of_a_label_without_samples_are_nan():
+    table = win_rates(np.ones((3, 3)), np.array([0, 0, 2]), 3)
+    assert np.isnan(table[1]).all()
+    assert table[0, 1] == 0.0  # equal norms: no win

@@ -5,7 +5,9 @@ One function per stage, each taking the result the Qt-free core computed
 and with learning), :func:`stage2_figure` (per label, a bar chart of the 12 win rates) and
 :func:`stage3_figure` (accuracy over hidden layers x learning rate, overall and per label). The
 figures are white, with black text, like the figures of a printed paper. Files are written
-atomically: a failed export leaves no file, or the earlier one, behind.
+atomically: a failed export leaves no file, or the earlier one, behind. The app's Paper view shows
+the same figures, drawn in a child process by :func:`figure_png` (pyqtgraph takes up to a second
+to build a figure of many plots: too long for the app's GUI thread).
 
 Works without a display: when no QApplication runs yet and there is no X or Wayland display,
 Qt's offscreen platform is used.
@@ -14,8 +16,12 @@ Qt's offscreen platform is used.
 from __future__ import annotations
 
 import os
+import pickle
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -124,9 +130,16 @@ def _save(widget: pg.GraphicsLayoutWidget, path: str | Path) -> None:
 
 
 def stage1_figure(result: Stage1Result, path: str | Path) -> None:
-    """Accuracy (%) against the number of hidden layers, without and with Hebbian learning."""
-    settings = result.settings
+    """Stage 1's figure (:func:`draw_stage1`) as a PNG."""
     widget = _canvas(760, 520)
+    draw_stage1(widget.ci, result)
+    _save(widget, path)
+
+
+def draw_stage1(widget: pg.GraphicsLayout, result: Stage1Result) -> None:
+    """Accuracy (%) against the number of hidden layers, without and with Hebbian learning,
+    into an empty layout."""
+    settings = result.settings
     widget.addItem(
         _title("Stage 1: Itoh's average-vector method, without and with Hebbian learning", 11),
         row=0,
@@ -188,18 +201,23 @@ def stage1_figure(result: Stage1Result, path: str | Path) -> None:
         row=2,
         col=0,
     )
-    _save(widget, path)
 
 
 # -- stage 2 --------------------------------------------------------------------------------------
 
 
 def stage2_figure(result: WinRates, path: str | Path) -> None:
+    """Stage 2's figure (:func:`draw_stage2`) as a PNG."""
+    widget = _canvas(1500, 660)
+    draw_stage2(widget.ci, result)
+    _save(widget, path)
+
+
+def draw_stage2(widget: pg.GraphicsLayout, result: WinRates) -> None:
     """Per label, a bar chart of the 12 win rates (%): the three controls, then the other label
-    networks; the dashed line is 50% (no preference)."""
+    networks; the dashed line is 50% (no preference). Into an empty layout."""
     settings = result.settings
     columns = result.columns
-    widget = _canvas(1500, 660)
     widget.addItem(
         _title(
             "Stage 2: how often each label's network answers its own digits with a larger norm "
@@ -259,18 +277,23 @@ def stage2_figure(result: WinRates, path: str | Path) -> None:
         col=0,
         colspan=5,
     )
-    _save(widget, path)
 
 
 # -- stage 3 --------------------------------------------------------------------------------------
 
 
 def stage3_figure(grid: SweepGrid, path: str | Path) -> None:
+    """Stage 3's figure (:func:`draw_stage3`) as a PNG."""
+    widget = _canvas(1700 if grid.per_label is not None else 760, 700)
+    draw_stage3(widget.ci, grid)
+    _save(widget, path)
+
+
+def draw_stage3(widget: pg.GraphicsLayout, grid: SweepGrid) -> None:
     """Accuracy (%) over hidden layers x learning rate: overall (with the values) and, when the
-    sweep recorded them, per label; one colour scale, 0-100%."""
+    sweep recorded them, per label; one colour scale, 0-100%. Into an empty layout."""
     settings = grid.settings
     per_label = grid.per_label
-    widget = _canvas(1700 if per_label is not None else 760, 700)
     columns = 6 if per_label is not None else 1
     widget.addItem(
         _title("Stage 3: validation accuracy (%) over hidden layers and learning rate", 11),
@@ -314,7 +337,7 @@ def stage3_figure(grid: SweepGrid, path: str | Path) -> None:
             plot.getAxis("bottom").setStyle(tickFont=_font(6))
             plot.getAxis("left").setStyle(tickFont=_font(7))
             plot.setTitle(f"digit {label}", color=TEXT, size="9pt")
-        layout = widget.ci.layout
+        layout = widget.layout
         layout.setColumnStretchFactor(0, 5)
         for column in range(1, columns):
             layout.setColumnStretchFactor(column, 2)
@@ -326,7 +349,6 @@ def stage3_figure(grid: SweepGrid, path: str | Path) -> None:
     if per_label is None:
         note += "; this sweep CSV has no per-label accuracies"
     widget.addItem(_title(note, 8), row=3, col=0, colspan=columns)
-    _save(widget, path)
 
 
 def _heatmap(
@@ -346,3 +368,51 @@ def _heatmap(
     plot.setXRange(-0.5, values.shape[1] - 0.5, padding=0)
     plot.setYRange(-0.5, values.shape[0] - 0.5, padding=0)
     return image
+
+
+# -- for the app ----------------------------------------------------------------------------------
+
+FIGURES = ("stage1_figure", "stage2_figure", "stage3_figure")
+
+
+def figure_png(draw: str, result: Any) -> bytes:
+    """The PNG that ``draw`` (one of :data:`FIGURES`) makes of ``result``, drawn by a child
+    process on Qt's offscreen platform: nothing here touches the caller's Qt objects, so a
+    background thread of the app can call it.
+
+    Raises
+    ------
+    RuntimeError
+        If the child process failed (its last line of error output says why).
+    """
+    if draw not in FIGURES:
+        raise ValueError(f"no such figure: {draw}")
+    with tempfile.TemporaryDirectory(prefix="hebbviz-figure-") as folder:
+        path = Path(folder) / "figure.png"
+        child = subprocess.run(
+            [sys.executable, "-m", "hebbviz.gui.figures", draw, str(path)],
+            input=pickle.dumps(result),
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            capture_output=True,
+            check=False,
+        )
+        if child.returncode != 0 or not path.is_file():
+            lines = child.stderr.decode(errors="replace").strip().splitlines() or ["no output"]
+            raise RuntimeError(f"drawing the figure failed: {lines[-1]}")
+        return path.read_bytes()
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m hebbviz.gui.figures DRAW PATH`` with a pickled result on stdin (from
+    :func:`figure_png`, never from a user)."""
+    draw, path = argv
+    if draw not in FIGURES:
+        raise SystemExit(f"no such figure: {draw}")
+    if hasattr(os, "nice"):
+        os.nice(10)  # a background job: the app's own threads (the GUI's above all) go first
+    globals()[draw](pickle.load(sys.stdin.buffer), path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

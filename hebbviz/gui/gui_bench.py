@@ -93,7 +93,7 @@ def _context(dataset: Any) -> dict[str, Any]:
     }
 
 
-def _heartbeat(beats: list[float]):  # noqa: ANN202
+def heartbeat_timer(beats: list[float]):  # noqa: ANN202
     """A precise 5 ms timer on the GUI thread that records when it ticks (not started)."""
     from PySide6.QtCore import Qt, QTimer
 
@@ -182,7 +182,7 @@ def run_gui_bench(
     panel.speed.setValue(len(RATES) - 1)
 
     beats: list[float] = []
-    heartbeat = _heartbeat(beats)
+    heartbeat = heartbeat_timer(beats)
     pending: list[float] = []  # times of stroke events not yet reflected in the bars
     latencies: list[float] = []
     show_norms = window.bars.set_norms
@@ -292,7 +292,7 @@ def run_gui_soak(
     app, window, dataset = _open_window(data_dir, name)
     panel, training = window.training_panel, window.training
     beats: list[float] = []
-    heartbeat = _heartbeat(beats)
+    heartbeat = heartbeat_timer(beats)
     pen = _pen(window.canvas, lambda new_stroke: None, SOAK_STROKE_MS // MOVE_MS)
     runs = {"started": 0, "finished": 0}
     seen = {"images": 0}

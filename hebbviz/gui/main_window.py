@@ -5,7 +5,9 @@ controller, in one place.
 - :class:`~hebbviz.gui.training_controller.TrainingController`: the current training run;
 - passive views: :class:`~hebbviz.gui.central_view.CentralView` (canvas, framed digit, answer),
   :class:`~hebbviz.gui.training_panel.TrainingPanel` (the Training dock),
-  :class:`~hebbviz.gui.weight_view.WeightView`, :class:`~hebbviz.gui.metrics_view.MetricsView`;
+  :class:`~hebbviz.gui.weight_view.WeightView`, :class:`~hebbviz.gui.metrics_view.MetricsView`,
+  :class:`~hebbviz.gui.paper_view.PaperView` (its stages computed by
+  :class:`~hebbviz.gui.paper_controller.PaperController`);
 - the menus and shortcuts: :mod:`hebbviz.gui.actions`.
 """
 
@@ -31,6 +33,8 @@ from hebbviz.gui.download_dialog import DownloadDialog
 from hebbviz.gui.help import HelpDialog, show_about
 from hebbviz.gui.metrics_view import MetricsView
 from hebbviz.gui.model_files import ModelFiles
+from hebbviz.gui.paper_controller import PaperController
+from hebbviz.gui.paper_view import PaperView
 from hebbviz.gui.preferences import Preferences
 from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
@@ -106,11 +110,14 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.weight_view, "Weights")
         self.tabs.addTab(self.detector_view, "Detectors")
         self.tabs.addTab(self.metrics_view, "Metrics")
+        self.paper_view = PaperView()
+        self.tabs.addTab(self.paper_view, "Paper")
         self.training_panel = TrainingPanel()
         self.dock = QDockWidget("Training", self)
         self.dock.setObjectName("training-dock")
         self.dock.setWidget(self.training_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.paper = PaperController(self.session, self.paper_view, self)
         self.classroom = Classroom(self)
         self.status_view = StatusView(self.statusBar())
         self.model_label = self.status_view.model_label
@@ -416,6 +423,7 @@ class MainWindow(QMainWindow):
         self.training.shutdown()
         for download in self.downloads:
             download.abandon()
+        self.paper.shutdown()
         self.preferences.save_window(self)
         if self._help is not None:
             self._help.close()

@@ -1,10 +1,12 @@
 """How well the model does on the validation split (the "Metrics" tab).
 
 Validation accuracy against images seen (with the source paper's ~75% as a reference line), the
-confusion matrix, per-label accuracy, the response matrix (mean norm of each label's network on
-each true label: every network should answer most to its own digit) and a gallery of misclassified
-validation digits; a click puts one on the canvas. A passive view: the training controller scores
-a copy of the model in the background and hands the result to :meth:`MetricsView.show_evaluation`.
+confusion matrix, per-label accuracy, the response of the label networks (the paper's stage-2 win
+rates: how often each label's network answers its own digits with a longer vector than each other
+label's network; or the mean norm of each network on each true label) and a gallery of
+misclassified validation digits; a click puts one on the canvas. A passive view: the training
+controller scores a copy of the model in the background and hands the result to
+:meth:`MetricsView.show_evaluation`.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
     QScrollArea,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from hebbviz.data.dataset import Split
 from hebbviz.evaluation import Evaluation
+from hebbviz.gui.style import diverging_colormap
 from hebbviz.gui.weight_view import Heatmap
 
 PAPER_ACCURACY = 75.0
@@ -110,6 +115,24 @@ class MetricsView(QWidget):
         self.summary.setWordWrap(True)
         self.confusion = Heatmap(self._describe_confusion, sequential_colormap(), symmetric=False)
         self.response = Heatmap(self._describe_response, sequential_colormap(), symmetric=False)
+        self.win_rate = Heatmap(self._describe_win_rate, diverging_colormap(), symmetric=False)
+        self.response_kind = QComboBox()
+        self.response_kind.addItems(["win rate (%)", "mean norm"])
+        self.response_kind.setToolTip(
+            "Win rate: how often the network of each label (row) answers the digits of its own "
+            "label with a longer vector than another label's network (column); 50% (white) is "
+            "no preference. Mean norm: each network's (column) mean answer length on each true "
+            "label (row)."
+        )
+        responses = QStackedWidget()
+        responses.addWidget(self.win_rate)
+        responses.addWidget(self.response)
+        self.response_kind.currentIndexChanged.connect(responses.setCurrentIndex)
+        response_box = QWidget()
+        response_layout = QVBoxLayout(response_box)
+        response_layout.setContentsMargins(0, 0, 0, 0)
+        response_layout.addWidget(self.response_kind)
+        response_layout.addWidget(responses, 1)
         self.per_label = pg.PlotWidget()
         self.per_label.setMenuEnabled(False)
         self.per_label.setMouseEnabled(False, False)
@@ -144,10 +167,9 @@ class MetricsView(QWidget):
         )
         grid.addWidget(
             _boxed(
-                "Response (mean norm)",
-                self.response,
-                "Mean norm of each label's network (column) on the digits of each true label "
-                "(row): every network should answer most to its own digit",
+                "Response",
+                response_box,
+                "Every label's network should answer most to its own digits (the paper's stage 2)",
             ),
             2,
             1,
@@ -168,7 +190,7 @@ class MetricsView(QWidget):
     def set_classes(self, classes: Sequence[str]) -> None:
         self.classes = tuple(classes)
         ticks = [(i + 0.5, name) for i, name in enumerate(self.classes)]
-        for heatmap in (self.confusion, self.response):
+        for heatmap in (self.confusion, self.response, self.win_rate):
             heatmap.set_ticks(ticks, ticks)
         self.per_label.getAxis("bottom").setTicks([list(enumerate(self.classes)), []])
 
@@ -194,6 +216,7 @@ class MetricsView(QWidget):
         response = np.where(np.isfinite(evaluation.response), evaluation.response, np.nan)
         top = np.nanmax(response) if np.isfinite(response).any() else 1.0
         self.response.set_image(response, levels=(0.0, float(top) or 1.0))
+        self.win_rate.set_image(evaluation.win_rate, levels=(0.0, 100.0))
         self.per_label_bars.setOpts(
             x=np.arange(n_labels), height=np.nan_to_num(100 * evaluation.per_label)
         )
@@ -221,6 +244,10 @@ class MetricsView(QWidget):
 
     def _describe_response(self, row: int, column: int, value: float) -> str:
         return f"network {self.classes[column]} on true {self.classes[row]}: mean norm {value:.4g}"
+
+    def _describe_win_rate(self, row: int, column: int, value: float) -> str:
+        own, other = self.classes[row], self.classes[column]
+        return f"on {own}s, network {own} answers longer than network {other}: {value:.0f}%"
 
 
 def _boxed(title: str, widget: QWidget, tip: str = "") -> QGroupBox:

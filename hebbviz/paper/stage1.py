@@ -22,7 +22,7 @@ pass through the deepest network gives every shallower one's outputs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -254,12 +254,15 @@ def run_stage1(
     *,
     report: Report | None = None,
     cancelled: IsCancelled | None = None,
+    partial: Callable[[Stage1Result], None] | None = None,
 ) -> Stage1Result:
     """Stage 1 end to end: the average-vector method's accuracy per number of hidden layers,
     with the network's weights fixed, and after Hebbian learning (H >= 2).
 
     Progress counts images: one pass over both splits for all fixed networks, then for each
-    learning network its training pass and a pass over both splits.
+    learning network its training pass and a pass over both splits. ``partial(result)``, if
+    given, gets the result so far after each of these pieces (``with_learning`` None where a
+    network has not learned yet), for a figure that fills in as the work goes on.
     """
     hidden_layers = sorted(set(hidden_layers))
     if not hidden_layers or hidden_layers[0] < 0:
@@ -272,14 +275,20 @@ def run_stage1(
         fixed, hidden_layers, train_split, eval_split, settings, n_labels, progress
     )
     with_learning: dict[int, float] = {}
+
+    def result() -> Stage1Result:
+        return Stage1Result(
+            settings={**asdict(settings), "train_images": len(train_split)},
+            hidden_layers=hidden_layers,
+            without_learning=[without[h] for h in hidden_layers],
+            with_learning=[with_learning.get(h) for h in hidden_layers],
+        )
+
     for h in learning:
+        if partial is not None:
+            partial(result())
         layers = learned_layers(h, train_split, settings, progress)
         with_learning |= depth_accuracies(
             layers, [h], train_split, eval_split, settings, n_labels, progress
         )
-    return Stage1Result(
-        settings={**asdict(settings), "train_images": len(train_split)},
-        hidden_layers=hidden_layers,
-        without_learning=[without[h] for h in hidden_layers],
-        with_learning=[with_learning.get(h) for h in hidden_layers],
-    )
+    return result()

@@ -21,6 +21,7 @@ import numpy as np
 
 from hebbviz.data.dataset import Split
 from hebbviz.evaluation import label_norms
+from hebbviz.evaluation import win_rates as label_win_rates
 from hebbviz.models.itoh import ItohNetworks
 from hebbviz.paper.progress import IsCancelled, Progress, Report
 from hebbviz.training import train
@@ -146,23 +147,13 @@ def win_rates(norms: np.ndarray, labels: np.ndarray, settings: dict[str, Any]) -
 
     Notes
     -----
-    A comparison is a win only when network L's norm is finite and larger than the opponent's;
-    a non-finite norm on either side is a loss for network L (as in the author's code, where a
-    comparison with NaN is false).
+    The comparison is :func:`hebbviz.evaluation.win_rates`'s: a non-finite norm on either side
+    is a loss for network L.
     """
     n_labels = norms.shape[1] - len(CONTROLS)
     opponents = [*range(n_labels, n_labels + len(CONTROLS)), *range(n_labels)]
-    table = np.full((n_labels, len(opponents)), np.nan)
+    table = label_win_rates(norms, labels, n_labels, opponents)
     counts = np.bincount(labels, minlength=n_labels)[:n_labels]
-    with np.errstate(invalid="ignore"):
-        for label in range(n_labels):
-            mine = norms[labels == label]
-            if not len(mine):
-                continue
-            own = mine[:, [label]]
-            wins = np.isfinite(own) & (own > mine[:, opponents])
-            table[label] = 100.0 * wins.mean(axis=0)
-            table[label, len(CONTROLS) + label] = np.nan
     return WinRates(settings=settings, win_rate=table, n=counts)
 
 

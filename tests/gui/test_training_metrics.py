@@ -44,3 +44,34 @@ def test_any_view_exports_as_png(window, tmp_path):
         save_png(window.weight_view, tmp_path / "weights.jpg")
     with pytest.raises(HebbvizError, match="no such folder"):
         save_png(window.weight_view, tmp_path / "missing" / "w.png")
+
+
+def test_the_response_view_shows_the_win_rates_of_a_small_model(window, qtbot, mnist_dir):
+    """An itoh model trained briefly on real digits: each label's network beats the others on
+    its own digits far more often than not; the view shows the evaluation's table."""
+    from idx_files import read_pair
+
+    from hebbviz.data.dataset import Dataset, balance, split_validation
+    from hebbviz.models.itoh import ItohNetworks
+    from hebbviz.training import train
+
+    train_split, val = split_validation(read_pair(mnist_dir).subset(slice(0, 500)), 0.3)
+    model = ItohNetworks(n_labels=10, hidden_layers=2, lr=1e-6)
+    for _ in train(model, balance(train_split)):
+        pass
+    session = window.session
+    session.set_dataset(Dataset("500 MNIST digits", tuple("0123456789"), train_split, val))
+    session.set_model(model, {"rule": "itoh"})
+    metrics = window.metrics_view
+    metrics.evaluation = None
+    window.training.evaluate()
+    qtbot.waitUntil(lambda: metrics.evaluation is not None, timeout=30_000)
+    table = metrics.evaluation.win_rate
+    assert table.shape == (10, 10) and np.isnan(np.diag(table)).all()
+    assert np.nanmean(table) > 60  # each network mostly answers its own digits longest
+    np.testing.assert_array_equal(metrics.win_rate.image.image, table)
+    assert metrics.response_kind.currentText() == "win rate (%)"
+    assert metrics.win_rate.isVisibleTo(metrics) and not metrics.response.isVisibleTo(metrics)
+    metrics.response_kind.setCurrentIndex(1)
+    assert metrics.response.isVisibleTo(metrics) and not metrics.win_rate.isVisibleTo(metrics)
+    assert "network 3" in metrics._describe_win_rate(2, 3, 80.0)
