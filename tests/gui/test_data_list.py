@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from hebbviz.data.download import REMOTE, raw_folder
 from hebbviz.data.sources import SAMPLE_SOURCE, open_sample
-from hebbviz.gui.gui_bench import _heartbeat
+from hebbviz.gui.gui_bench import heartbeat_timer
 from hebbviz.gui.help import show_about
 
 STALL_LIMIT_S = 0.1
@@ -86,7 +86,7 @@ def test_cancel_stops_a_slow_download_leaving_nothing_and_never_stalling(
     window.session.set_dataset(open_sample())
     before = window.session.dataset
     beats: list[float] = []
-    heartbeat = _heartbeat(beats)
+    heartbeat = heartbeat_timer(beats)
     heartbeat.start()
 
     choose(window, index)
@@ -158,7 +158,7 @@ def test_synthetic_digits_are_drawn_in_the_background_with_a_status(window, qtbo
     choice = window.training_panel.data_choice
     index = next(i for i in range(choice.count()) if choice.itemData(i) == ("name", "synthetic"))
     beats: list[float] = []
-    heartbeat = _heartbeat(beats)
+    heartbeat = heartbeat_timer(beats)
     heartbeat.start()
 
     with qtbot.waitSignal(window.session.datasetChanged, timeout=120_000):
