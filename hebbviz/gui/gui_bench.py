@@ -33,7 +33,6 @@ POINTS_PER_STROKE = 30
 SOAK_STROKE_MS = 1000  # the soak draws a stroke every second
 SOAK_RULES = ("oja", "itoh", "sanger")
 SOAK_SETTLE_S = 60.0  # the soak's memory baseline is taken after the first minute
-SOAK_RSS_WINDOW_S = 15.0
 """The memory at a point of the soak is the median of the once-a-second readings over this long
 (a run's model and an evaluation's copy come and go: itoh's are tens of MB)."""
 SOAK_PER_LABEL = 20  # short soak runs (200 images, one epoch): many restarts
@@ -277,8 +276,10 @@ def run_gui_soak(
     Returns
     -------
     dict
-        ``rss_mb_start`` (after the first minute, or half the soak if shorter) and
-        ``rss_mb_end`` (each the median of readings over ``SOAK_RSS_WINDOW_S``),
+        ``rss_mb_start`` and ``rss_mb_end``: resident memory when a whole cycle of ``rules``
+        has just finished (the same point of the cycle, so the same kind of model is live), the
+        first such reading after the first minute (or half the soak if shorter) and the last;
+        the soak's first and last readings when it finished fewer than two cycles;
         ``rss_growth_pct``, ``max_stall_ms`` (5 ms heartbeat, whole soak, restarts included),
         ``runs`` (finished), ``workers_alive`` (training workers still in memory at the end) and
         the context of the measurement.
@@ -308,24 +309,27 @@ def run_gui_soak(
         seen["images"] += progress.seen
         if progress.seen == progress.total:
             runs["finished"] += 1
+        if runs["started"] % len(rules) == 0:  # a whole cycle of the rules has ended
+            cycles.append((time.perf_counter() - began, rss_mb()))
         QTimer.singleShot(0, start_next)  # as a user pressing Start again at once
 
     training.ended.connect(on_ended)
     began = time.perf_counter()
     settle = min(SOAK_SETTLE_S, seconds / 2)
-    window_s = min(SOAK_RSS_WINDOW_S, seconds / 4)
-    samples: list[tuple[float, float]] = []  # (seconds into the soak, resident MB)
+    cycles: list[tuple[float, float]] = []  # (seconds into the soak, resident MB) per cycle
+    first = rss_mb()
     heartbeat.start()
     pen.start()
     start_next()
-    while (now := time.perf_counter() - began) < seconds:
-        if not samples or now - samples[-1][0] >= 1.0:
-            samples.append((now, rss_mb()))
+    while time.perf_counter() - began < seconds:
         app.processEvents()
         time.sleep(0.001)
     elapsed = time.perf_counter() - began
-    rss_start = float(np.median([mb for t, mb in samples if settle <= t <= settle + window_s]))
-    rss_end = float(np.median([mb for t, mb in samples if t >= elapsed - window_s]))
+    settled = [mb for t, mb in cycles if t >= settle]
+    if len(settled) >= 2:
+        rss_start, rss_end = settled[0], settled[-1]
+    else:
+        rss_start, rss_end = first, rss_mb()
     pen.stop()
     heartbeat.stop()
     training.ended.disconnect(on_ended)
