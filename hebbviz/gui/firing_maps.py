@@ -42,6 +42,8 @@ class FiringMaps(QWidget):
         layout.addWidget(self.graphics, 1)
         self.units_shown: list[int] = []
         """Which units' maps are shown now, strongest first."""
+        self._blank = False
+        """Whether the maps are blanked already (a rule without them blanks at every answer)."""
         self.titles: list[pg.LabelItem] = []
         self.maps: list[pg.ImageItem] = []
         self.units: list[pg.ImageItem] = []
@@ -71,12 +73,16 @@ class FiringMaps(QWidget):
         """Show the strongest units of ``maps`` (n_units, 28, 28) beside their images ``units``
         (n_units, h, w); None blanks them."""
         if maps is None or units is None or not len(maps):
+            if self._blank:
+                return
+            self._blank = True
             self.units_shown = []
             for title, firing_map, unit in zip(self.titles, self.maps, self.units, strict=True):
                 title.setText(" ")
                 firing_map.setImage(np.zeros((SIDE, SIDE), dtype=np.float32), levels=(0, 1))
                 unit.setImage(np.zeros((5, 5), dtype=np.float32), levels=(-1, 1))
             return
+        self._blank = False
         totals = maps.sum(axis=(1, 2))
         self.units_shown = [int(i) for i in np.argsort(-totals, kind="stable")[:SHOWN]]
         self.caption.setText(CAPTION.format(shown=len(self.units_shown), n=len(maps)))

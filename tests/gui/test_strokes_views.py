@@ -95,6 +95,24 @@ def test_the_answer_shows_where_detectors_fired_only_for_rules_with_firing_maps(
         assert firing.units_shown == []
 
 
+def test_detector_maps_are_blanked_when_a_rule_without_them_answers(window, mnist_dir):
+    window.canvas.show_digit(open_dataset(mnist_dir, None).val.images[0])
+    firing = window.central.firing
+
+    def blank() -> bool:
+        return (
+            firing.units_shown == []
+            and firing.maps[0].image.max() == 0
+            and all(title.text.strip() == "" for title in firing.titles)
+        )
+
+    for name in ("default-oja.npz", "default-strokes.npz", "default-oja.npz"):
+        open_asset(window, name)
+        for _ in range(2):  # each answer again: shown again, or left blank
+            window.refresh_answer()
+            assert blank() == (name == "default-oja.npz")
+
+
 def test_count_fields_take_the_defaults_of_every_rule(window):
     panel = window.training_panel
     panel.rule_choice.setCurrentText("strokes")
