@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from hebbviz.errors import HebbvizError
@@ -103,6 +102,7 @@ def save_screenshot(
 
     from hebbviz import kernels
     from hebbviz.data.sources import open_dataset
+    from hebbviz.gui.classroom import save_png
 
     if path.suffix.lower() != ".png":
         raise HebbvizError(f"{path}: a screenshot is saved as PNG; give a path ending in .png")
@@ -118,12 +118,4 @@ def save_screenshot(
     QApplication.processEvents()
     window.refresh_answer()
     QApplication.processEvents()
-    picture = window.grab()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".png", dir=folder)
-    os.close(fd)
-    try:
-        if not picture.save(tmp, "PNG"):
-            raise HebbvizError(f"{path}: cannot write the screenshot")
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    save_png(window, path)

@@ -3,6 +3,7 @@ screenshots, and the rule that nothing outside hebbviz/gui imports Qt."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -314,11 +315,16 @@ def _hebbviz(*args: str, env_dir: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("sample", [[], ["--data-dir", "MNIST", "--draw-sample", "3"]])
 def test_screenshot_shows_a_drawn_digit_and_its_answer(tmp_path, mnist_dir, sample):
-    """With no option: digit 0 of the default data (synthetic digits in a fresh user folder)."""
+    """With no option: digit 0 of the default data (the shipped MNIST sample)."""
     out = tmp_path / "shot.png"
     options = [str(mnist_dir) if arg == "MNIST" else arg for arg in sample]
-    result = _hebbviz("--screenshot", str(out), *options, env_dir=tmp_path)
+    umask = os.umask(0o022)
+    try:
+        result = _hebbviz("--screenshot", str(out), *options, env_dir=tmp_path)
+    finally:
+        os.umask(umask)
     assert result.returncode == 0, result.stderr
+    assert out.stat().st_mode & 0o777 == 0o644  # the umask's mode, like every saved file
     with Image.open(out) as picture:
         assert picture.width >= 800 and picture.height >= 500
         pixels = np.asarray(picture.convert("RGB")).astype(int)
