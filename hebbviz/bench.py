@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,9 +31,6 @@ from hebbviz.models import RULES, rule_class
 from hebbviz.models.base import NormClassifier
 from hebbviz.models.subspace import SubspaceNetworks
 from hebbviz.training import train
-
-MNIST_10K = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "mnist-10k"
-"""The real MNIST digits beside a development checkout (``../shared/datasets/mnist-10k``)."""
 
 ITOH_HIDDEN_LAYERS = 2
 ITOH_IMAGES = 512

@@ -7,7 +7,6 @@ import sys
 
 from hebbviz.commands.common import add_data_options, dataset_from_args, json_line
 from hebbviz.cpu_load import cpu_load
-from hebbviz.data.sources import open_folder
 from hebbviz.errors import HebbvizError
 from hebbviz.models import RULES
 
@@ -19,8 +18,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Measure images/s of every rule and implementation in one run: itoh's "
         "blocked exact training vs the paper's one-image loop, the Oja kernel vs its NumPy "
         "twin, the strokes kernels vs theirs, whole-epoch training and evaluation per rule. "
-        "Uses the real MNIST digits of ../shared/datasets/mnist-10k beside the source checkout "
-        "when they are there and no data is named, else the default data set.",
+        "Uses the default data set (the shipped MNIST sample) unless data is named.",
     )
     add_data_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -63,16 +61,14 @@ def run(args: argparse.Namespace) -> int:
 
 def measure(args: argparse.Namespace) -> int:
     """Run and print the bench ``args`` asks for."""
-    from hebbviz.bench import MNIST_10K, run_bench  # Numba is imported only when benchmarking
+    from hebbviz.bench import run_bench  # Numba is imported only when benchmarking
 
-    named = hasattr(args, "data_dir") or hasattr(args, "dataset")
-    use_mnist = not named and (MNIST_10K / "train-images-idx3-ubyte.gz").is_file()
     if args.soak is not None and (not args.gui or args.soak <= 0):
         raise HebbvizError(f"--soak {args.soak:g}: give it with --gui and a positive duration")
     if args.gui:
         from hebbviz.gui import gui_bench  # Qt only for --gui
 
-        data_dir = MNIST_10K if use_mnist else getattr(args, "data_dir", None)
+        data_dir = getattr(args, "data_dir", None)
         name = getattr(args, "dataset", None)
         if args.soak is not None:
             result = gui_bench.run_gui_soak(data_dir, name, args.soak)
@@ -83,7 +79,7 @@ def measure(args: argparse.Namespace) -> int:
             result["background_load"] = args.background_load
             print(json_line(result) if args.json else gui_bench.describe(result))
         return 0
-    dataset = open_folder(MNIST_10K) if use_mnist else dataset_from_args(args)
+    dataset = dataset_from_args(args)
     kind = "synthetic digits" if dataset.synthetic else "real digits"
     print(f"bench data: {dataset.source} ({kind})", file=sys.stderr)
     result = run_bench(dataset, report=lambda step: print(f"  {step} ...", file=sys.stderr))
