@@ -17,7 +17,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hebbviz.gui import style
-from hebbviz.gui.weight_view import FRAME_MS, GAP, Heatmap, tile_mosaic, tiles_per_line
+from hebbviz.gui.heatmap import GAP, Heatmap, tile_mosaic, tiles_per_line
+from hebbviz.gui.weight_view import FRAME_MS
 from hebbviz.gui.worker import SharedProgress, TrainingWorker
 from hebbviz.training import SharedLayer
 

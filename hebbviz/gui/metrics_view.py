@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from hebbviz.data.dataset import Split
 from hebbviz.evaluation import Evaluation
+from hebbviz.gui.heatmap import Heatmap
 from hebbviz.gui.style import diverging_colormap
-from hebbviz.gui.weight_view import Heatmap
 
 PAPER_ACCURACY = 75.0
 """About what the source paper reports on MNIST (percent)."""

@@ -25,8 +25,7 @@ def configure_pyqtgraph() -> None:
 
 
 def diverging_colormap() -> pg.ColorMap:
-    """Blue (negative) - white (zero) - red (positive): for signed maps such as contributions."""
-    return pg.ColorMap(
-        [0.0, 0.5, 1.0],
-        [(33, 102, 172), (247, 247, 247), (178, 24, 43)],
-    )
+    """Blue (negative) - light grey (zero) - yellow (positive), for signed maps such as weights
+    and contributions: CET-CBD1, perceptually uniform and readable with the common colour vision
+    deficiencies (Kovesi's colour maps, shipped with pyqtgraph)."""
+    return pg.colormap.get("CET-CBD1")

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hebbviz.gui.heatmap import Heatmap, tile_mosaic
 from hebbviz.gui.metrics_view import digit_icon
-from hebbviz.gui.weight_view import Heatmap, tile_mosaic
 from hebbviz.gui.worker import Step
 from hebbviz.models import rule_class
 

@@ -10,166 +10,20 @@ lock, pictured outside it): copies the training worker never writes.
 
 from __future__ import annotations
 
-import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from hebbviz.gui.style import diverging_colormap
+from hebbviz.gui.heatmap import GAP, Heatmap, tile_mosaic, tiles_per_line
 from hebbviz.gui.worker import TrainingWorker, WeightImages
 from hebbviz.models.base import NormClassifier
 
 FRAME_MS = 25  # at most 40 redraws per second (at least 30 while the GUI thread has time)
 SIDE = 28
-GAP = 1
-
-Describe = Callable[[int, int, float], str]
-
-
-def nice_level(current: float, data: np.ndarray) -> float:
-    """A symmetric colour limit for ``data`` that changes rarely.
-
-    The data's "peak" is the 99.5th percentile of its finite magnitudes (a few extreme pixels
-    would otherwise wash out the rest). Keeps ``current`` while the peak stays within
-    ``(current / 5, current]``; otherwise steps to the next value of 1, 2 or 5 x 10^n at or
-    above it.
-    """
-    sample = data.ravel()[:: max(1, data.size // 20_000)]
-    finite = np.abs(sample[np.isfinite(sample)])
-    peak = float(np.percentile(finite, 99.5)) if finite.size else 0.0
-    if peak == 0.0:
-        return current if current > 0 else 1.0
-    if current > 0 and current / 5 < peak <= current:
-        return current
-    exponent = math.floor(math.log10(peak))
-    for step in (1, 2, 5, 10):
-        level = step * 10.0**exponent
-        if level >= peak:
-            return level
-    return 10.0 ** (exponent + 1)
-
-
-def tiles_per_line(k: int, blocks: int, aspect: float) -> int:
-    """How many of a block's ``k`` tiles to put in a line so that ``blocks`` blocks stacked
-    vertically show the tiles largest in a view of width/height ``aspect``."""
-
-    def tile_size(per_line: int) -> float:
-        lines = -(-k // per_line)
-        return min(aspect / per_line, 1 / (blocks * lines))
-
-    return max(range(1, k + 1), key=tile_size)
-
-
-def tile_mosaic(tiles: np.ndarray, per_line: int, out: np.ndarray | None = None) -> np.ndarray:
-    """Lay out ``tiles`` (n, h, w) in lines of ``per_line`` with one-pixel NaN gaps."""
-    n, h, w = tiles.shape
-    lines = -(-n // per_line)
-    if out is None:
-        out = np.full((lines * (h + GAP) - GAP, per_line * (w + GAP) - GAP), np.nan)
-    for i, tile in enumerate(tiles):
-        r, c = divmod(i, per_line)
-        out[r * (h + GAP) : r * (h + GAP) + h, c * (w + GAP) : c * (w + GAP) + w] = tile
-    return out
-
-
-class Heatmap(QWidget):
-    """One image with a colour bar and a hover read-out, for arrays that change in place.
-
-    Parameters
-    ----------
-    describe : callable (row, column, value) -> str
-        What the hover line says about a pixel; row and column index the shown array.
-    colormap : pyqtgraph.ColorMap, optional
-        Diverging (zero is white) by default.
-    symmetric : bool
-        Levels ``(-L, L)`` chosen by :func:`nice_level`; otherwise pass ``levels`` to
-        :meth:`set_image`.
-    """
-
-    def __init__(
-        self,
-        describe: Describe,
-        colormap: pg.ColorMap | None = None,
-        symmetric: bool = True,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._describe = describe
-        self._symmetric = symmetric
-        self._level = 0.0
-        self._array: np.ndarray | None = None
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.plot = self.graphics.addPlot()
-        self.plot.setAspectLocked(True)
-        self.plot.invertY(True)
-        self.plot.hideButtons()
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideAxis("bottom")
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(
-            values=(-1, 1),
-            colorMap=colormap or diverging_colormap(),
-            interactive=False,
-            width=14,
-        )
-        self.colorbar.setImageItem(self.image, insert_in=self.plot)
-        self.hover = QLabel(" ")
-        self.hover.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics, 1)
-        layout.addWidget(self.hover)
-        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
-
-    def set_image(self, array: np.ndarray, levels: tuple[float, float] | None = None) -> None:
-        """Show ``array`` (2-D) with fixed levels; the view range follows only a shape change."""
-        reshaped = self._array is None or self._array.shape != array.shape
-        self._array = array
-        if levels is None:
-            self._level = nice_level(self._level, array) if self._symmetric else 1.0
-            levels = (-self._level, self._level) if self._symmetric else (0.0, self._level)
-        self.image.setImage(array, autoLevels=False, levels=levels)
-        if tuple(self.colorbar.levels()) != tuple(levels):
-            self.colorbar.setLevels(levels)
-        if reshaped:
-            self.plot.autoRange(padding=0.01)
-
-    def clear(self) -> None:
-        """Show nothing (until the next :meth:`set_image`)."""
-        self._array = None
-        self.image.clear()
-        self.hover.setText(" ")
-
-    def set_ticks(
-        self,
-        rows: Sequence[tuple[float, str]],
-        columns: Sequence[tuple[float, str]] | None = None,
-    ) -> None:
-        """Name rows (left axis) and, optionally, columns (bottom axis) of the image."""
-        self.plot.getAxis("left").setTicks([list(rows), []])
-        if columns is not None:
-            self.plot.showAxis("bottom")
-            self.plot.getAxis("bottom").setTicks([list(columns), []])
-
-    def _on_mouse_moved(self, position: QPointF) -> None:
-        if self._array is None or not self.plot.sceneBoundingRect().contains(position):
-            return
-        point = self.image.mapFromScene(position)
-        row, column = int(math.floor(point.y())), int(math.floor(point.x()))
-        rows, columns = self._array.shape
-        if 0 <= row < rows and 0 <= column < columns:
-            value = float(self._array[row, column])
-            if not math.isnan(value):
-                self.hover.setText(self._describe(row, column, value))
-                return
-        self.hover.setText(" ")
 
 
 class WeightView(QWidget):
@@ -296,9 +150,10 @@ class WeightView(QWidget):
                     for i, name in enumerate(self.classes)
                 ]
             )
+        height = lines * (SIDE + GAP) - GAP
         for i, tiles in enumerate(rows):
-            block = self._mosaic[i * self._block_rows : i * self._block_rows + lines * (SIDE + GAP)]
-            tile_mosaic(tiles, self._per_line, out=block)
+            top = i * self._block_rows
+            tile_mosaic(tiles, self._per_line, out=self._mosaic[top : top + height])
         self.heatmap.set_image(self._mosaic)
 
     def _describe(self, row: int, column: int, value: float) -> str:

@@ -67,7 +67,7 @@ class SubspaceNetworks(NormClassifier):
     """Orthonormal rows make the norms independent of how many images a network saw."""
     weight_caption: ClassVar[str] = (
         "Every label's weight rows as 28x28 images ({rule}): eigen-digits emerging from noise. "
-        "Red is positive, blue negative."
+        "Yellow is positive, blue negative."
     )
     has_contributions: ClassVar[bool] = True
     learning_pass: ClassVar[Callable[[np.ndarray, np.ndarray, np.ndarray], None]]

@@ -50,7 +50,7 @@ def test_the_detector_grid_follows_the_first_stage_of_a_run(window, mnist_dir, q
         )
         seen.append(view.shown)
         assert 0 <= view.shown.seen < view.shown.total
-        np.testing.assert_array_equal(view.grid.image.image[:5, :5], view.shown.images[0])
+        np.testing.assert_array_equal(view.grid.array[:5, :5], view.shown.images[0])
     assert seen[2].seen > seen[1].seen
     assert "Learning:" in view.progress.text()
     status = window.training_panel.status

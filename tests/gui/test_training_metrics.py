@@ -19,7 +19,7 @@ def test_metrics_show_an_evaluation_and_a_click_puts_a_digit_on_the_canvas(windo
     metrics = window.metrics_view
     metrics.show_evaluation(score(norms, split.labels), split, winning_labels(norms))
     assert "87.5%" in metrics.summary.text()
-    np.testing.assert_array_equal(metrics.confusion.image.image.sum(), 40)
+    np.testing.assert_array_equal(metrics.confusion.array.sum(), 40)
     buttons = [metrics.gallery_layout.itemAt(i).widget() for i in range(5)]
     assert metrics.gallery_layout.count() == 5
     assert window.canvas.is_blank()
@@ -69,7 +69,7 @@ def test_the_response_view_shows_the_win_rates_of_a_small_model(window, qtbot, m
     table = metrics.evaluation.win_rate
     assert table.shape == (10, 10) and np.isnan(np.diag(table)).all()
     assert np.nanmean(table) > 60  # each network mostly answers its own digits longest
-    np.testing.assert_array_equal(metrics.win_rate.image.image, table)
+    np.testing.assert_array_equal(metrics.win_rate.array, table)
     assert metrics.response_kind.currentText() == "win rate (%)"
     assert metrics.win_rate.isVisibleTo(metrics) and not metrics.response.isVisibleTo(metrics)
     metrics.response_kind.setCurrentIndex(1)

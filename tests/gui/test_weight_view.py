@@ -7,7 +7,9 @@ import threading
 import numpy as np
 from doubles import MovingCentroids, random_split
 
-from hebbviz.gui.weight_view import WeightView, nice_level, tile_mosaic
+from hebbviz.gui.heatmap import COLOURS, colour_table, coloured, nice_level, tile_mosaic
+from hebbviz.gui.style import diverging_colormap
+from hebbviz.gui.weight_view import WeightView
 
 
 def test_nice_level_steps_rarely():
@@ -27,6 +29,17 @@ def test_tile_mosaic_places_tiles_with_nan_gaps():
     assert np.isnan(mosaic[28]).all() and np.isnan(mosaic[29:, 29:]).all()
 
 
+def test_coloured_maps_levels_to_the_table_ends_and_nan_to_transparent():
+    table = colour_table(diverging_colormap())
+    rgba = coloured(np.array([[-2.0, -1.0, 0.0], [1.0, 3.0, np.nan]]), (-1.0, 1.0), table)
+    assert rgba.shape == (2, 3, 4) and rgba.dtype == np.uint8
+    as_words = rgba.view(np.uint32)[..., 0]
+    assert as_words[0, 0] == as_words[0, 1] == table[0]  # below the low level: clipped
+    assert as_words[1, 0] == as_words[1, 1] == table[COLOURS - 1]
+    assert as_words[0, 2] == table[COLOURS // 2]  # zero: the middle colour
+    assert rgba[1, 2, 3] == 0 and (rgba[0, :, 3] == 255).all()  # NaN: transparent
+
+
 def test_weight_view_updates_one_image_item_in_place(qtbot):
     model = MovingCentroids()
     model.learn_many(*(lambda s: (s.images, s.labels))(random_split(30)))
@@ -35,8 +48,8 @@ def test_weight_view_updates_one_image_item_in_place(qtbot):
     view.set_source(model, threading.Lock(), [str(d) for d in range(10)])
     view.show()
     qtbot.waitUntil(lambda: view.redraws >= 1, timeout=2000)
-    item, levels = view.heatmap.image, view.heatmap.image.levels
-    shown = view.heatmap.image.image
+    item, levels = view.heatmap.image, view.heatmap.levels
+    shown = view.heatmap.array
     assert shown.shape == (10 * (28 + 3) - 3, 28)  # ten one-tile blocks, 3-pixel gaps
     np.testing.assert_array_equal(shown[:28, :28], model.weight_images(0)[0])
 
@@ -44,7 +57,7 @@ def test_weight_view_updates_one_image_item_in_place(qtbot):
     view.mark_dirty()
     qtbot.waitUntil(lambda: view.redraws >= 2, timeout=2000)
     assert view.heatmap.image is item
-    np.testing.assert_array_equal(view.heatmap.image.levels, levels)
+    assert view.heatmap.levels == levels
 
     text = view._describe(31 + 5, 7, 0.25)  # a pixel of label 1's first unit
     assert text.startswith("label 1, unit 0, pixel (5, 7)")
