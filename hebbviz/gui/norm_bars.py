@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from hebbviz.gui import style
@@ -16,6 +16,12 @@ BAR_WIDTH = 0.72
 
 VALUE_ROOM_PX = 22
 """Pixels kept free above the tallest bar for its value."""
+
+RANGE_SLACK = 1.5
+"""The value axis keeps its range while the room it needs stays within this factor of it (the
+answers change at every stroke and every piece learned; the axis need not)."""
+
+VALUE_TEXT = QColor("#2b2f36")
 
 
 def significant_digits(a: float, b: float, least: int = 3, most: int = 8) -> int:
@@ -29,6 +35,40 @@ def significant_digits(a: float, b: float, least: int = 3, most: int = 8) -> int
     return most
 
 
+class BarValues(pg.GraphicsObject):
+    """Every bar's value written above it, painted in one pass (ten text items would each lay
+    their text out again at every update: most of the chart's cost while drawing)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._labels: list[tuple[float, float, str, QColor]] = []
+
+    def set_labels(self, labels: list[tuple[float, float, str, QColor]]) -> None:
+        """Write ``text`` centred above the point ``(x, y)`` of the view in ``colour``, for
+        each ``(x, y, text, colour)``."""
+        self._labels = labels
+        self.update()
+
+    def texts(self) -> list[str]:
+        """What is written, bar by bar."""
+        return [text for _, _, text, _ in self._labels]
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        """The whole view: the texts stand above the points, a few pixels outside them."""
+        return self.viewRect() or QRectF()
+
+    def paint(self, painter: QPainter, *_: object) -> None:
+        to_device = painter.worldTransform()
+        painter.resetTransform()  # text in the widget's pixels, however the view is scaled
+        metrics = painter.fontMetrics()
+        for x, y, text, colour in self._labels:
+            point = to_device.map(QPointF(x, y))
+            painter.setPen(colour)
+            painter.drawText(
+                QPointF(point.x() - metrics.horizontalAdvance(text) / 2, point.y() - 3), text
+            )
+
+
 class NormBars(QWidget):
     """A bar chart of every label's answer norm, with the winner highlighted and named."""
 
@@ -36,6 +76,8 @@ class NormBars(QWidget):
         super().__init__(parent)
         self._classes: tuple[str, ...] = ()
         self._norms: np.ndarray | None = None
+        self._y_top = 1.0
+        self._winner_colour = ""
 
         self.winner = QLabel()
         self.winner.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -67,7 +109,8 @@ class NormBars(QWidget):
         )
         self.bars = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
         self.plot.addItem(self.bars)
-        self.values: list[pg.TextItem] = []
+        self.values = BarValues()
+        self.plot.addItem(self.values, ignoreBounds=True)
         self.plot.scene().sigMouseMoved.connect(self._hover)
 
         layout = QVBoxLayout(self)
@@ -84,13 +127,6 @@ class NormBars(QWidget):
     def set_classes(self, classes: tuple[str, ...]) -> None:
         """One bar per class name; clears the values."""
         self._classes = tuple(classes)
-        for item in self.values:
-            self.plot.removeItem(item)
-        self.values = []
-        for _ in self._classes:
-            text = pg.TextItem(anchor=(0.5, 1.0), color="#2b2f36")
-            self.plot.addItem(text)
-            self.values.append(text)
         ticks = [list(enumerate(self._classes))]
         self.plot.getAxis("bottom").setTicks(ticks)
         self.plot.setXRange(-0.6, len(self._classes) - 0.4, padding=0)
@@ -109,11 +145,10 @@ class NormBars(QWidget):
         self._norms = None if norms is None else np.asarray(norms, dtype=np.float64)
         if self._norms is None:
             self.bars.setOpts(x=np.arange(n), height=np.zeros(n), brushes=[style.BAR] * n)
-            for text in self.values:
-                text.setText("")
+            self.values.set_labels([])
+            self._y_top = 1.0
             self.plot.setYRange(0, 1, padding=0)
-            self.winner.setText("?")
-            self.winner.setStyleSheet(f"color: {style.MUTED_TEXT};")
+            self._show_winner("?", style.MUTED_TEXT)
             self.detail.setText("Draw a digit: every label's network will answer it.")
             return
         finite = np.isfinite(self._norms)
@@ -122,24 +157,27 @@ class NormBars(QWidget):
         brushes = [style.ACCENT if i == winner else style.BAR for i in range(n)]
         self.bars.setOpts(x=np.arange(n), height=heights, brushes=brushes)
         top = max(float(heights.max()), 1e-12)
-        # room above the tallest bar for its value, however short the plot
-        room = VALUE_ROOM_PX / max(self.plot.getViewBox().height(), VALUE_ROOM_PX * 4)
-        self.plot.setYRange(0, top / (1 - room), padding=0)
+        self._fit_range(top)
         order = np.argsort(-heights, kind="stable")
         runner_up = int(order[1]) if n > 1 else int(order[0])
         digits = significant_digits(heights[order[0]], heights[runner_up])
-        for i, (text, value) in enumerate(zip(self.values, self._norms, strict=True)):
-            text.setText(f"{value:.{digits}g}" if np.isfinite(value) else "diverged")
-            text.setColor(style.ACCENT if i == winner else "#2b2f36")
-            text.setPos(i, heights[i] + top * 0.01)
+        self.values.set_labels(
+            [
+                (
+                    i,
+                    heights[i],
+                    f"{value:.{digits}g}" if np.isfinite(value) else "diverged",
+                    style.ACCENT if i == winner else VALUE_TEXT,
+                )
+                for i, value in enumerate(self._norms)
+            ]
+        )
         if winner is None:
             broken = ", ".join(self._classes[i] for i in np.flatnonzero(~finite))
-            self.winner.setText("no answer")
-            self.winner.setStyleSheet(f"color: {style.MUTED_TEXT};")
+            self._show_winner("no answer", style.MUTED_TEXT)
             self.detail.setText(f"The network of {broken} diverged: its answer is not a number.")
             return
-        self.winner.setText(self._classes[winner])
-        self.winner.setStyleSheet(f"color: {style.ACCENT.name()};")
+        self._show_winner(self._classes[winner], style.ACCENT.name())
         name, value = self._classes[winner], f"{heights[winner]:.{digits}g}"
         if n > 1 and heights[runner_up] == heights[winner]:
             tied = int(np.count_nonzero(heights == heights[winner]))
@@ -152,10 +190,28 @@ class NormBars(QWidget):
                 f"(next: {self._classes[runner_up]}, {heights[runner_up]:.{digits}g})"
             )
 
+    def _fit_range(self, top: float) -> None:
+        """Keep room above the tallest bar (``top``) for its value, however short the plot; the
+        range changes only when the bars outgrow it or shrink far below it (each change redraws
+        the axis)."""
+        room = VALUE_ROOM_PX / max(self.plot.getViewBox().height(), VALUE_ROOM_PX * 4)
+        needed = top / (1 - room)
+        if not needed <= self._y_top <= needed * RANGE_SLACK:
+            self._y_top = needed * (1 + RANGE_SLACK) / 2
+            self.plot.setYRange(0, self._y_top, padding=0)
+
+    def _show_winner(self, text: str, colour: str) -> None:
+        if text != self.winner.text():
+            self.winner.setText(text)
+        if colour != self._winner_colour:  # a style sheet is costly to apply: only on change
+            self._winner_colour = colour
+            self.winner.setStyleSheet(f"color: {colour};")
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         if self._norms is not None:
-            self.set_norms(self._norms)  # the room above the bars depends on the height
+            self._y_top = 0.0  # the room above the bars depends on the height
+            self.set_norms(self._norms)
 
     def _hover(self, position: QPointF) -> None:
         """A tooltip with the exact value of the bar under the mouse."""
