@@ -21,6 +21,7 @@ from hebbviz.data.dataset import Dataset, Split, balance
 from hebbviz.kernels import (
     competitive_pass,
     competitive_pass_numpy,
+    deskew_pass,
     detector_map,
     detector_map_numpy,
     oja_pass,
@@ -30,6 +31,7 @@ from hebbviz.kernels import (
 from hebbviz.models import RULES, rule_class
 from hebbviz.models.base import NormClassifier
 from hebbviz.models.subspace import SubspaceNetworks
+from hebbviz.preprocess import CENTRE, MAX_SLANT, deskew_numpy
 from hebbviz.training import train
 
 ITOH_HIDDEN_LAYERS = 2
@@ -151,6 +153,28 @@ def bench_strokes(split: Split) -> dict[str, Any]:
     }
 
 
+def bench_deskew(split: Split) -> dict[str, Any]:
+    """Deskewing: the kernel vs its NumPy twin, on a batch of training digits and on the one
+    drawing the app answers (its cost per stroke)."""
+    batch = np.ascontiguousarray(split.images[:STROKES_IMAGES], dtype=np.float32)
+    times = {}
+    for images in (batch, batch[:1]):
+        times[len(images)] = best_times(
+            {
+                "kernel": lambda images=images: partial(deskew_pass, images, CENTRE, MAX_SLANT),
+                "numpy": lambda images=images: partial(deskew_numpy, images),
+            },
+            3,
+        )
+    return {
+        "images": len(batch),
+        "kernel_images_per_s": len(batch) / times[len(batch)]["kernel"],
+        "numpy_images_per_s": len(batch) / times[len(batch)]["numpy"],
+        "one_drawing_kernel_ms": 1000 * times[1]["kernel"],
+        "one_drawing_numpy_ms": 1000 * times[1]["numpy"],
+    }
+
+
 def bench_rule(rule: str, dataset: Dataset) -> dict[str, float]:
     """Images/s of one whole epoch with all labels, and of evaluation through all networks.
 
@@ -191,6 +215,8 @@ def run_bench(dataset: Dataset, report: Callable[[str], None] = lambda step: Non
     oja = bench_oja(dataset.train)
     report("strokes: kernels vs NumPy twins")
     strokes = bench_strokes(dataset.train)
+    report("deskewing: kernel vs NumPy twin")
+    deskewing = bench_deskew(dataset.train)
     rules = {}
     for rule in RULES:
         report(f"{rule}: one epoch and evaluation")
@@ -201,6 +227,7 @@ def run_bench(dataset: Dataset, report: Callable[[str], None] = lambda step: Non
         "itoh": itoh,
         "oja": oja,
         "strokes": strokes,
+        "deskew": deskewing,
         "rules": rules,
         "ratios": {
             "itoh_blocked_vs_loop": itoh["blocked_images_per_s"] / itoh["loop_images_per_s"],
@@ -211,5 +238,7 @@ def run_bench(dataset: Dataset, report: Callable[[str], None] = lambda step: Non
             / strokes["map_numpy_images_per_s"],
             "strokes_oja_kernel_vs_numpy": strokes["oja"]["kernel_images_per_s"]
             / strokes["oja"]["numpy_images_per_s"],
+            "deskew_kernel_vs_numpy": deskewing["kernel_images_per_s"]
+            / deskewing["numpy_images_per_s"],
         },
     }

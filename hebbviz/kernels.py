@@ -379,6 +379,62 @@ def detector_map_numpy(
 # ---------------------------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------------------------
+# deskewing (hebbviz.preprocess.deskew; its NumPy twin is hebbviz.preprocess.deskew_numpy)
+# ---------------------------------------------------------------------------------------------
+
+
+@njit(cache=True, nogil=True)
+def deskew_pass(batch: np.ndarray, centre: float, max_slant: float) -> np.ndarray:
+    """Deskew and centre every image of ``batch`` (n, h, w), float32 (see
+    :func:`hebbviz.preprocess.deskew`): per image, its ink's moments, then one bilinear
+    resample (zero outside the image)."""
+    n, h, w = batch.shape
+    out = np.zeros((n, h, w), np.float32)
+    row_mass = np.empty(h)
+    row_col = np.empty(h)
+    for i in range(n):
+        image = batch[i]
+        mass = row_sum = col_sum = 0.0
+        for r in range(h):
+            m = c_sum = 0.0
+            for c in range(w):
+                m += image[r, c]
+                c_sum += image[r, c] * c
+            row_mass[r], row_col[r] = m, c_sum / m if m > 0 else 0.0
+            mass += m
+            row_sum += m * r
+            col_sum += c_sum
+        if mass <= 0:
+            continue  # blank: stays blank
+        row_centre, col_centre = row_sum / mass, col_sum / mass
+        var = cov = 0.0
+        for r in range(h):
+            dr = r - row_centre
+            var += row_mass[r] * dr * dr
+            cov += row_mass[r] * dr * (row_col[r] - col_centre)
+        slant = min(max(cov / var if var / mass > 1e-6 else 0.0, -max_slant), max_slant)
+        for r in range(h):
+            source_row = r + row_centre - centre
+            top = int(np.floor(source_row))
+            fr = source_row - top
+            shear = slant * (r - centre) + col_centre - centre
+            for c in range(w):
+                source_col = c + shear
+                left = int(np.floor(source_col))
+                fc = source_col - left
+                value = 0.0
+                for dr_, weight_r in ((0, 1 - fr), (1, fr)):
+                    rr = top + dr_
+                    if 0 <= rr < h:
+                        if 0 <= left < w:
+                            value += weight_r * (1 - fc) * image[rr, left]
+                        if 0 <= left + 1 < w:
+                            value += weight_r * fc * image[rr, left + 1]
+                out[i, r, c] = value
+    return out
+
+
 def warm_up() -> None:
     """Compile (or load from the cache) every kernel; the app calls this in a background thread."""
     for dtype in (np.float64, np.float32):
@@ -388,3 +444,4 @@ def warm_up() -> None:
         subspace_pass(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))
     competitive_pass(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))
     detector_map(np.zeros((1, 6, 6)), np.zeros((2, 5, 5)), 0.5, 2)
+    deskew_pass(np.zeros((1, 2, 2), np.float32), 1.0, 1.0)

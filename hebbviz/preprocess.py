@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from hebbviz.kernels import deskew_pass
+
 SIDE = 28
 """Width and height of an MNIST digit."""
 
@@ -70,7 +72,13 @@ def deskew(images: np.ndarray) -> np.ndarray:
     x = np.asarray(images, dtype=np.float32)
     if x.ndim not in (2, 3):
         raise ValueError(f"expected one image (h, w) or a batch (n, h, w), got shape {x.shape}")
-    batch = x.reshape((-1, *x.shape[-2:]))
+    batch = np.ascontiguousarray(x.reshape((-1, *x.shape[-2:])))
+    return deskew_pass(batch, CENTRE, MAX_SLANT).reshape(x.shape)
+
+
+def deskew_numpy(batch: np.ndarray) -> np.ndarray:
+    """:func:`deskew` of a batch (n, h, w) of float32 in plain NumPy: the reference the compiled
+    kernel (:func:`hebbviz.kernels.deskew_pass`) is tested and benchmarked against."""
     n, h, w = batch.shape
     rows = np.arange(h, dtype=np.float32)
     cols = np.arange(w, dtype=np.float32)
@@ -94,7 +102,7 @@ def deskew(images: np.ndarray) -> np.ndarray:
     src_row = np.broadcast_to((rows[None, :] + row_shift[:, None])[:, :, None], (n, h, w))
     shear = slant[:, None] * (rows[None, :] - CENTRE) + col_shift[:, None]  # (n, h)
     src_col = cols[None, None, :] + shear[:, :, None]
-    return _bilinear(batch, src_row, src_col).reshape(x.shape)
+    return _bilinear(batch, src_row, src_col)
 
 
 def _bilinear(batch: np.ndarray, src_row: np.ndarray, src_col: np.ndarray) -> np.ndarray:

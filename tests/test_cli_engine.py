@@ -168,6 +168,7 @@ def test_bench_json_has_the_ratios(small_mnist, capsys):
         "competitive_kernel_vs_numpy",
         "detector_map_kernel_vs_numpy",
         "strokes_oja_kernel_vs_numpy",
+        "deskew_kernel_vs_numpy",
     }
     assert all(np.isfinite(v) and v > 0 for v in result["ratios"].values())
     assert set(result["rules"]) == {"itoh", "oja", "sanger", "strokes"}

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from hebbviz.data.idx import load_idx
-from hebbviz.preprocess import deskew, frame_drawing, unit_norm
+from hebbviz.preprocess import deskew, deskew_numpy, frame_drawing, unit_norm
 
 
 def read_mnist_images(mnist_dir, n: int) -> np.ndarray:
@@ -116,6 +116,20 @@ def test_deskew_batch_matches_single_and_keeps_blanks(mnist_dir):
     slants = np.array([slant(image) for image in images[:-1]])
     straightened = np.array([slant(image) for image in out[:-1]])
     assert np.abs(straightened).mean() < 0.25 * np.abs(slants).mean()
+
+
+def test_deskew_kernel_agrees_with_its_numpy_twin(mnist_dir):
+    rng = np.random.default_rng(0)
+    images = np.concatenate(
+        [
+            read_mnist_images(mnist_dir, 200),
+            rng.integers(0, 256, (5, 28, 28)),  # noise: every slant and shift
+            np.zeros((1, 28, 28)),
+        ]
+    ).astype(np.float32)
+    twin = deskew_numpy(images)
+    np.testing.assert_allclose(deskew(images), twin, atol=0.01)  # of 255
+    assert np.abs(twin - images).max() > 50  # the comparison is not of two no-ops
 
 
 # ---------------------------------------------------------------- framing

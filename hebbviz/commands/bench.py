@@ -117,6 +117,14 @@ def measure(args: argparse.Namespace) -> int:
         f"{features['kernel_images_per_s']:,.0f}/s, NumPy twin "
         f"{features['numpy_images_per_s']:,.0f}/s: {ratios['strokes_oja_kernel_vs_numpy']:.1f}x"
     )
+    deskewing = result["deskew"]
+    print(
+        f"deskewing, {deskewing['images']} images: kernel "
+        f"{deskewing['kernel_images_per_s']:,.0f}/s, NumPy twin "
+        f"{deskewing['numpy_images_per_s']:,.0f}/s: {ratios['deskew_kernel_vs_numpy']:.1f}x; "
+        f"one drawing {deskewing['one_drawing_kernel_ms']:.2f} ms vs "
+        f"{deskewing['one_drawing_numpy_ms']:.2f} ms"
+    )
     print(f"{'rule':8}{'train epoch, img/s':>20}{'eval (10 nets), img/s':>24}{'shared stage':>14}")
     for rule, speed in result["rules"].items():
         shared = f"{speed['shared_stage_s']:.1f} s" if speed["shared_stage_s"] else ""
