@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         self.downloads: list[DownloadDialog] = []
         """Downloads whose worker is still running."""
         self._model_info_shown = 0.0
+        self._answered = 0.0
+        """When the answer was last computed (time.monotonic)."""
         self._progress_shown = None
         self._layer_shown = None
         self._info_seen = 0
@@ -258,6 +260,7 @@ class MainWindow(QMainWindow):
     def refresh_answer(self) -> None:
         """Frame the drawing and show every label's answer to it (now, not throttled)."""
         self._refresh_timer.stop()
+        self._answered = time.monotonic()
         image = self.canvas.framed_image()
         self.framed_view.set_image(image)
         if image is None:
@@ -265,10 +268,11 @@ class MainWindow(QMainWindow):
             self.contributions.set_contributions(None)
             self.central.firing.set_maps(None)
             return
-        norms, maps = self.session.answer(image)
+        copy = self.training.readable_model()
+        norms, maps = self.session.answer(image, copy)
         self.bars.set_norms(norms)
         self.contributions.set_contributions(maps, self.bars.winner_index())
-        self.central.firing.set_maps(*(self.session.firing(image) or (None, None)))
+        self.central.firing.set_maps(*(self.session.firing(image, copy) or (None, None)))
 
     def prediction(self) -> str | None:
         """The class name shown as the answer, or None (blank canvas, no answer)."""
@@ -366,8 +370,9 @@ class MainWindow(QMainWindow):
             return
         self._progress_shown = progress
         self.training_panel.show_progress(progress)
-        if progress.seen:
-            self.refresh_answer()  # the answer to the drawing, as the model learns
+        if progress.seen and time.monotonic() - self._answered >= FRAME_MS / 1000:
+            self.refresh_answer()  # the answer to the drawing, as the model learns (unless a
+            # stroke just had it recomputed)
         first = progress.seen and not self._info_seen  # the first images of a run: say so now
         if first or time.monotonic() - self._model_info_shown >= MODEL_INFO_S:
             self._info_seen = progress.seen

@@ -5,7 +5,9 @@ its signals."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,6 +21,7 @@ from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
 from hebbviz.data.drawings import DrawingStore
 from hebbviz.data.sources import SAMPLE, open_dataset
 from hebbviz.errors import HebbvizError
+from hebbviz.gui import heatmap
 from hebbviz.gui.background import run_in_background
 from hebbviz.gui.preferences import Preferences
 from hebbviz.modelfile import load_model, save_model
@@ -184,17 +187,32 @@ class Session(QObject):
         with self.lock:
             return self.model.copy()
 
-    def answer(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Every label's norm for one framed 28x28 image, and the per-pixel contributions."""
-        with self.lock:
-            return self.model.label_norms(image[None])[0], self.model.contributions(image)
+    def answer(
+        self, image: np.ndarray, copy: NormClassifier | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Every label's norm for one framed 28x28 image, and the per-pixel contributions: from
+        the current model under the lock, or from ``copy`` (a recent copy of it nobody changes,
+        such as a training run's :attr:`~hebbviz.gui.worker.TrainingWorker.readable`)."""
+        with self._reading(copy) as model:
+            return model.label_norms(image[None])[0], model.contributions(image)
 
-    def firing(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    def firing(
+        self, image: np.ndarray, copy: NormClassifier | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """Where the current model's shared units fired on one framed 28x28 image, and the units
-        (see ``NormClassifier.firing_maps``); None when its rule has none."""
-        with self.lock:
-            model = self.model
+        (see ``NormClassifier.firing_maps``); None when its rule has none. ``copy`` as for
+        :meth:`answer`."""
+        with self._reading(copy) as model:
             return model.firing_maps(image) if type(model).has_firing_maps else None
+
+    @contextlib.contextmanager
+    def _reading(self, copy: NormClassifier | None) -> Iterator[NormClassifier]:
+        """``copy`` as it is, or the current model while holding the lock."""
+        if copy is not None:
+            yield copy
+            return
+        with self.lock:
+            yield self.model
 
     def teach(self, image: np.ndarray | None, label: int) -> Lesson:
         """One Hebbian step of ``label``'s network from the framed drawing ``image``; the drawing
@@ -306,9 +324,10 @@ class Session(QObject):
     # -- kernels ----------------------------------------------------------------------------
 
     def warm_up_kernels(self) -> None:
-        """Compile the Numba kernels in the background; ``kernelsReady`` follows."""
+        """Compile the Numba kernels (the rules' and the heatmaps') in the background;
+        ``kernelsReady`` follows."""
         run_in_background(
-            kernels.warm_up,
+            lambda: (kernels.warm_up(), heatmap.warm_up()),
             self.mark_kernels_ready,
             lambda error: self.kernelsFailed.emit(f"{type(error).__name__}: {error}"),
             "warm-up",

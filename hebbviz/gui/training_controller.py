@@ -100,7 +100,7 @@ class TrainingController(QObject):
         self.evaluator = Evaluator(session, self)
         """Scores finished models on the validation split."""
         session.modelChanged.connect(self._on_model_changed)
-        session.modelLearned.connect(self._forget_accuracy)
+        session.modelLearned.connect(self._on_model_learned)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -116,6 +116,15 @@ class TrainingController(QObject):
     def progress(self) -> Progress | None:
         """The current run's newest progress (None without a run)."""
         return self.worker.progress if self.worker is not None else None
+
+    def readable_model(self) -> NormClassifier | None:
+        """A recent copy of the model the run trains, to answer drawings with without waiting
+        for the lock the run holds most of the time; None: read the session's model (no run,
+        no copy yet, or the model changed otherwise since: teach mode)."""
+        worker = self.worker
+        if worker is None or worker.model is not self.session.model:
+            return None
+        return worker.readable
 
     def activity(self) -> str | None:
         """What a run is doing with the model, for the status bar (None: nothing)."""
@@ -314,6 +323,11 @@ class TrainingController(QObject):
     def _on_model_changed(self) -> None:
         if self.worker is not None and self.session.model is not self.worker.model:
             self.stop()  # another model was opened: this run's model is no longer shown
+        self._forget_accuracy()
+
+    def _on_model_learned(self) -> None:
+        if self.worker is not None:  # its copy for answering lacks what was taught
+            self.worker.readable = None
         self._forget_accuracy()
 
     def _forget_accuracy(self, _: object = None) -> None:

@@ -53,6 +53,11 @@ PUBLISH_S = 0.02
 """At most this often the worker copies the weights a view shows (while it holds the lock
 anyway), so the view need not wait for the lock."""
 
+COPY_SHARE = 0.05
+"""At most this share of the worker's time goes into copying the whole model for the GUI to
+answer drawings with (:attr:`TrainingWorker.readable`): oja's copy, 2 MB, is made every
+``PUBLISH_S``; itoh's, about 100 MB, about twice a second."""
+
 SLOW_MOTION_RATE = 10.0
 """Rates (images/s) up to this learn one image at a time and report each one's change."""
 
@@ -274,7 +279,14 @@ class TrainingWorker(QObject):
         self.shared: SharedProgress | None = None
         """The newest published state of the model's shared layer (None: it has none, or it has
         not started to learn in this run)."""
+        self.readable: NormClassifier | None = None
+        """A copy of the model as of a recent piece, for the GUI to answer drawings with while
+        the run holds the lock for most of the time (a GUI thread waiting for the lock would
+        wait for a training thread that a busy machine may not run for tens of milliseconds);
+        replaced, never changed; None until the first is made."""
         self._published = 0.0
+        self._copied = 0.0
+        self._copy_s = 0.0
         self._learning_s = 0.0
         self._piece = 8
         self._shared_piece = 8
@@ -344,7 +356,11 @@ class TrainingWorker(QObject):
     def run(self) -> None:
         """The run itself (in the worker's thread; tests may call it directly)."""
         with contextlib.suppress(AttributeError, OSError):  # Linux: the nice value is per thread
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+            os.setpriority(
+                os.PRIO_PROCESS,
+                threading.get_native_id(),
+                WORKER_NICENESS,
+            )
         eval_every = self.eval_every
         snapshot_every = min(MAX_PIECE * 4, eval_every or MAX_PIECE * 4)
         if self.model is None:
@@ -433,6 +449,7 @@ class TrainingWorker(QObject):
                     self.model.learn_many(images[start:stop], labels[start:stop])
                     after = self.model.weight_images_later((label,))
                     pictures = self._weights_due(now=True)  # show this step's effect
+                    self._copy_when_due(now=True)
                 self._publish(pictures)
                 self.stepped.emit(Step(images[start].copy(), label, after()[0] - before()[0]))
             else:
@@ -440,6 +457,7 @@ class TrainingWorker(QObject):
                     self.model.learn_many(images[start:stop], labels[start:stop])
                     cpu = time.thread_time() - cpu_began
                     pictures = self._weights_due()
+                    self._copy_when_due()
                 self._publish(pictures)
             took = time.perf_counter() - began
             self._learning_s += took
@@ -465,6 +483,7 @@ class TrainingWorker(QObject):
             )
             self.model.set_arrays(arrays)
             pictures = self.model.shared_images()
+            self._copy_when_due(now=True)
         self.shared = SharedProgress(pictures, 0, self.model.shared_epochs * len(inputs))
         return inputs
 
@@ -483,6 +502,7 @@ class TrainingWorker(QObject):
                 cpu = time.thread_time() - cpu_began
                 due = single or began - self._shared_published >= PUBLISH_S
                 images = self.model.shared_images() if due else None
+                self._copy_when_due(now=single)
             self._learning_s += time.perf_counter() - began
             shared = self.shared
             seen = shared.seen + stop - start
@@ -521,6 +541,16 @@ class TrainingWorker(QObject):
         if not parts:
             return np.zeros((0, self.model.n_labels))
         return np.concatenate(parts)
+
+    def _copy_when_due(self, now: bool = False) -> None:
+        """Under the lock: replace :attr:`readable` by a new copy of the model when due (at most
+        every ``PUBLISH_S``, and at most ``COPY_SHARE`` of the time; or ``now``)."""
+        moment = time.perf_counter()
+        if not now and moment - self._copied < max(PUBLISH_S, self._copy_s / COPY_SHARE):
+            return
+        self.readable = self.model.copy()
+        self._copied = time.perf_counter()
+        self._copy_s = self._copied - moment
 
     def _weights_due(self, now: bool = False) -> tuple[tuple[int, ...], Picture] | None:
         """Under the lock: copy what the weight images a view wants need, when due (at most every

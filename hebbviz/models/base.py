@@ -46,6 +46,22 @@ def check_arrays(rule: str, layout: Layout, arrays: dict[str, np.ndarray]) -> No
             )
 
 
+COPY_SLICE_BYTES = 1 << 20
+"""Arrays larger than this are copied this much at a time (see ``NormClassifier.copy``)."""
+
+
+def sliced_copy(array: np.ndarray) -> np.ndarray:
+    """A copy of ``array`` made ``COPY_SLICE_BYTES`` or so at a time (see ``copy``)."""
+    if not array.flags.c_contiguous:
+        return array.copy()
+    out = np.empty(array.shape, array.dtype)
+    flat_in, flat_out = array.reshape(-1), out.reshape(-1)
+    step = max(1, COPY_SLICE_BYTES // array.itemsize)
+    for start in range(0, flat_in.size, step):
+        flat_out[start : start + step] = flat_in[start : start + step]
+    return out
+
+
 class NormClassifier(ABC):
     """Per-label Hebbian networks read out by the norm of their answers.
 
@@ -209,5 +225,14 @@ class NormClassifier(ABC):
         return None
 
     def copy(self) -> Self:
-        """An independent deep copy (for snapshots the GUI can read while training goes on)."""
-        return copy.deepcopy(self)
+        """An independent deep copy (for snapshots the GUI can read while training goes on).
+
+        Large arrays are copied a slice at a time: one 50 MB copy (itoh's weights) would hold
+        Python's GIL for tens of milliseconds, and a GUI thread waiting for it that long.
+        """
+        copies = {
+            id(value): sliced_copy(value)
+            for value in vars(self).values()
+            if isinstance(value, np.ndarray) and value.nbytes > COPY_SLICE_BYTES
+        }
+        return copy.deepcopy(self, copies)
