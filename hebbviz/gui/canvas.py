@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QPolygonF,
     QResizeEvent,
     QTabletEvent,
     QTouchEvent,
@@ -192,7 +193,7 @@ class DrawingCanvas(QWidget):
         if delta.x() ** 2 + delta.y() ** 2 < 1e-6:  # under a thousandth of the side: skip
             return
         stroke.append(point)
-        self._changed()
+        self._changed(tail=stroke[-3:])
 
     def _end(self, position: QPointF) -> None:
         if not self._drawing:
@@ -201,11 +202,23 @@ class DrawingCanvas(QWidget):
         self._drawing = False
         self._changed(repaint_all=True)
 
-    def _changed(self, repaint_all: bool = False) -> None:
+    def _changed(self, repaint_all: bool = False, tail: list[QPointF] | None = None) -> None:
+        """The drawing changed: forget its framing and repaint (when only the ``tail`` of the
+        stroke in progress moved, the part of the canvas around it: a whole repaint each mouse
+        move costs about ten times as much)."""
         self._framed = None
         if repaint_all:
             self._cache = None
-        self.update()
+        if tail is None:
+            self.update()
+        else:
+            square = self._square()
+            to_widget = QTransform.fromTranslate(square.x(), square.y()).scale(
+                square.width(), square.height()
+            )
+            moved = to_widget.map(QPolygonF(tail)).boundingRect()
+            margin = BRUSH_WIDTH * square.width() / 2 + 2  # the pen's radius, and antialiasing
+            self.update(moved.adjusted(-margin, -margin, margin, margin).toAlignedRect())
         self.drawingChanged.emit()
 
     # ------------------------------------------------------------------ input events
@@ -331,6 +344,7 @@ class FramedView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._image: QImage | None = None
+        self._shown: np.ndarray | None = None
         self.setMinimumSize(120, 120)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setToolTip(
@@ -350,7 +364,10 @@ class FramedView(QWidget):
         return width
 
     def set_image(self, image28: np.ndarray | None) -> None:
-        """Show a framed 28x28 digit (uint8), or nothing."""
+        """Show a framed 28x28 digit (uint8), or nothing (the same array again: nothing to do)."""
+        if image28 is self._shown and image28 is not None:
+            return
+        self._shown = image28
         self._image = None if image28 is None else gray_image(image28)
         self.update()
 
