@@ -265,6 +265,10 @@ def test_inputs_are_remembered_until_the_detectors_change() -> None:
     fresh = model.inputs(split.images[:8])
     np.testing.assert_array_equal(model.inputs(split.images[4:12])[:4], fresh[4:])
     assert len(model._remembered) == 12 and len(model.copy()._remembered) == 0
+    drawing = np.zeros((28, 28), np.uint8)
+    drawing[6:22, 13:15] = 255
+    model.label_norms(drawing[None])  # one digit, as the app answers a drawing: not kept
+    assert len(model._remembered) == 12
     model.learn_shared(patches[:100])  # other detectors...
     assert not model._remembered
     changed = model.inputs(split.images[:8])  # ...other inputs

@@ -97,7 +97,7 @@ class StrokeSubspaces(SubspaceNetworks):
         "Back-projections, not the weights themselves: every label's rows ({rule}) are weights "
         "on the stroke detectors' answers in 6x6 cells; each row is drawn here in pixels by "
         "placing every detector over the cells the row weighs (linear: the threshold and square "
-        "root are left out), so it shows where a row looks for which strokes. Red is positive, "
+        "root are left out), so it shows where a row looks for which strokes. Yellow is positive, "
         "blue negative. The Detectors tab shows the detectors."
     )
     has_firing_maps: ClassVar[bool] = True
@@ -105,7 +105,7 @@ class StrokeSubspaces(SubspaceNetworks):
         "The stroke detectors all labels share (5x5 pixels each). First stage of training, no "
         "labels used: they start as random patches of digits and compete for patches; the "
         "detector that matches a patch best wins and moves towards it, so they turn into "
-        "pieces of strokes: bars, edges, ends and corners. Red is positive, blue negative."
+        "pieces of strokes: bars, edges, ends and corners. Yellow is positive, blue negative."
     )
     learning_pass = staticmethod(oja_pass)
 
@@ -245,6 +245,8 @@ class StrokeSubspaces(SubspaceNetworks):
 
         The detectors change only in phase 1, so the inputs of up to ``REMEMBERED`` digits are
         kept until they do: the epochs of phase 2 compute each training digit's inputs once.
+        Only digits that come in batches (training and validation data) are kept: the app
+        answers a drawing at every stroke, and those single digits are never seen again.
         """
         digits = _digits(images)
         keys = [(digit.dtype.str, digit.tobytes()) for digit in digits]
@@ -261,7 +263,7 @@ class StrokeSubspaces(SubspaceNetworks):
             h = np.sqrt(answers.reshape(len(missing), -1))
             lengths = np.linalg.norm(h, axis=1, keepdims=True)
             rows[missing] = np.divide(h, lengths, out=np.zeros_like(h), where=lengths > 0)
-            room = REMEMBERED - len(self._remembered)
+            room = REMEMBERED - len(self._remembered) if len(digits) > 1 else 0
             for i in missing[: max(room, 0)]:
                 self._remembered[keys[i]] = rows[i].copy()
         return rows
