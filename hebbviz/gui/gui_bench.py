@@ -58,6 +58,15 @@ def rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _runqueue_wait_s() -> float:
+    """Seconds this thread has been ready to run but waiting for a core (Linux; else NaN)."""
+    try:
+        with open("/proc/thread-self/schedstat") as schedstat:
+            return int(schedstat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return math.nan
+
+
 def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt imported lazily)
     """The app offscreen with ``data_dir`` / ``name`` loaded and the kernels compiled, laid out
     as on a first start on a 1600x900 screen, showing the Weights tab."""
@@ -67,13 +76,14 @@ def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt im
 
     from hebbviz import kernels
     from hebbviz.data.sources import open_dataset
-    from hebbviz.gui import style
+    from hebbviz.gui import heatmap, style
     from hebbviz.gui.main_window import MainWindow
 
     dataset = open_dataset(data_dir, name)
     app = QApplication.instance() or QApplication([])
     style.configure_pyqtgraph()
     kernels.warm_up()
+    heatmap.warm_up()
     window = MainWindow(remember=False)
     window.session.set_dataset(dataset)
     window.session.mark_kernels_ready()
@@ -214,13 +224,14 @@ def run_gui_bench(
         time.sleep(0.005)
     redraws_before = window.weight_view.redraws
     seen_before = worker.progress.seen
-    began = time.perf_counter()
+    began, gui_cpu, gui_waited = time.perf_counter(), time.thread_time(), _runqueue_wait_s()
     heartbeat.start()
     pen.start()
     while time.perf_counter() - began < seconds and worker.running:
         app.processEvents()
         time.sleep(0.001)
     elapsed = time.perf_counter() - began
+    gui_cpu, gui_waited = time.thread_time() - gui_cpu, _runqueue_wait_s() - gui_waited
     pen.stop()
     heartbeat.stop()
     redraws = window.weight_view.redraws - redraws_before
@@ -240,6 +251,8 @@ def run_gui_bench(
         "latency_ms_p95": float(np.percentile(latency_ms, 95)),
         "latency_ms_median": float(np.median(latency_ms)),
         "stroke_events": len(latencies) + len(pending),
+        "gui_cpu_share": gui_cpu / elapsed,
+        "gui_waiting_share": gui_waited / elapsed,
         "rule": rule,
         "params": model.params() if model is not None else None,
         "seconds": elapsed,
@@ -257,6 +270,8 @@ def describe(result: dict[str, Any]) -> str:
         f"({result['train_images_per_s']:,.0f} images/s; load average "
         f"{result['load_average_1min']:.1f} on {result['cpu_count']} cores):\n"
         f"  heatmap redraws: {result['fps']:.1f}/s\n"
+        f"  GUI thread: busy {result['gui_cpu_share']:.0%} of the time, ready but waiting "
+        f"for a core {result['gui_waiting_share']:.0%}\n"
         f"  longest GUI stall: {result['max_stall_ms']:.0f} ms\n"
         f"  stroke to bars: median {result['latency_ms_median']:.0f} ms, "
         f"95th percentile {result['latency_ms_p95']:.0f} ms"
