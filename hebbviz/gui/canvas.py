@@ -6,6 +6,8 @@ smooth path is painted on screen at any window size and rendered offscreen for c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -83,6 +85,8 @@ class DrawingCanvas(QWidget):
         self._digit: QImage | None = None  # a digit put on the canvas by show_digit
         self._cache: QPixmap | None = None  # finished strokes, painted at the current size
         self._framed: np.ndarray | None = None  # framed_image, until the drawing changes
+        self.version = 0
+        """Counts the drawing's changes (to tell whether a framing is still of the drawing)."""
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -140,13 +144,17 @@ class DrawingCanvas(QWidget):
         self._digit = gray_image(image28)
         self._changed(repaint_all=True)
 
-    def render_ink(self, side: int = RENDER_SIDE) -> np.ndarray:
-        """The drawing as a (side, side) uint8 image, ink high, anti-aliased."""
+    def render_ink(
+        self, side: int = RENDER_SIDE, strokes: list[list[QPointF]] | None = None
+    ) -> np.ndarray:
+        """The drawing (or ``strokes`` over the digit shown) as a (side, side) uint8 image, ink
+        high, anti-aliased."""
         image = QImage(side, side, QImage.Format.Format_Grayscale8)
         image.fill(0)
         painter = QPainter(image)
         square = QRectF(0, 0, side, side)
-        self._paint_content(painter, square, QColor(255, 255, 255), self._strokes, digit=True)
+        strokes = self._strokes if strokes is None else strokes
+        self._paint_content(painter, square, QColor(255, 255, 255), strokes, digit=True)
         painter.end()
         return image_pixels(image)
 
@@ -157,13 +165,32 @@ class DrawingCanvas(QWidget):
         drawing, and teach mode reads it too."""
         if self.is_blank():
             return None
-        if self._framed is None:
-            framed = frame_drawing(self.render_ink())
-            if framed is None:  # ink too faint to frame: nothing to classify yet
-                return None
-            framed.flags.writeable = False
-            self._framed = framed
+        if self._framed is None:  # (still None when the ink is too faint to frame)
+            self.keep_framing(self.version, self.framer()())
         return self._framed
+
+    def framer(self) -> Callable[[], np.ndarray | None]:
+        """A function that frames the drawing as it is now, as :meth:`framed_image` does, and
+        may be called in another thread (it renders a copy of the strokes); give its result to
+        :meth:`keep_framing` with this :attr:`version`."""
+        framed = self._framed
+        if framed is not None or self.is_blank():
+            return lambda: framed
+        strokes = [list(stroke) for stroke in self._strokes]
+
+        def frame() -> np.ndarray | None:
+            image = frame_drawing(self.render_ink(strokes=strokes))
+            if image is not None:
+                image.flags.writeable = False
+            return image
+
+        return frame
+
+    def keep_framing(self, version: int, framed: np.ndarray | None) -> None:
+        """Keep a :meth:`framer`'s result as :meth:`framed_image` if the drawing is still as it
+        was at ``version``."""
+        if version == self.version and framed is not None:
+            self._framed = framed
 
     # ------------------------------------------------------------------ strokes
 
@@ -207,6 +234,7 @@ class DrawingCanvas(QWidget):
         stroke in progress moved, the part of the canvas around it: a whole repaint each mouse
         move costs about ten times as much)."""
         self._framed = None
+        self.version += 1
         if repaint_all:
             self._cache = None
         if tail is None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
+from hebbviz.gui.answers import Answer, Answers
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
 from hebbviz.gui.detector_view import DetectorView
@@ -43,11 +44,6 @@ from hebbviz.gui.training_panel import TrainingPanel
 from hebbviz.gui.weight_view import WeightView
 from hebbviz.gui.worker import Progress
 from hebbviz.training import SharedLayer
-
-REFRESH_MS = 10
-"""While drawing, the answer is recomputed at most this often (the drawing itself is never held
-up). Short enough that the bars follow a stroke within 30 ms (95th percentile) even while itoh
-trains at full speed (``hebbviz bench --gui``)."""
 
 FRAME_MS = 100
 """Progress, ETA and the answer to the drawing follow training this often (the heatmaps redraw
@@ -103,6 +99,7 @@ class MainWindow(QMainWindow):
 
         self.central = CentralView(self.session.classes())
         self.canvas, self.framed_view = self.central.canvas, self.central.framed_view
+        self.answers = Answers(self.session, self.training, self.canvas, self)
         self.bars, self.contributions = self.central.bars, self.central.contributions
         self.tabs = self.central.tabs
         self.setCentralWidget(self.central)
@@ -130,10 +127,6 @@ class MainWindow(QMainWindow):
         self.menu_actions = build_menus(self, self._slots(), extras)
         self.teach_actions = build_teach_actions(self, self.teach)
 
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(REFRESH_MS)
-        self._refresh_timer.timeout.connect(self.refresh_answer)
         self._frame_timer = QTimer(self)
         self._frame_timer.setInterval(FRAME_MS)
         self._frame_timer.timeout.connect(self._on_frame)
@@ -197,7 +190,9 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         session, training, panel = self.session, self.training, self.training_panel
-        self.canvas.drawingChanged.connect(self._schedule_refresh)
+        self.canvas.drawingChanged.connect(self._request_answer)
+        self.answers.answered.connect(self.show_answer)
+        self.answers.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.central.helpRequested.connect(self.show_help)
         self.metrics_view.digitChosen.connect(self.canvas.show_digit)
         self.files.saved.connect(self.show_model_info)
@@ -249,30 +244,34 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ the answer
 
-    def _schedule_refresh(self) -> None:
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
-
     def answer_pending(self) -> bool:
         """Whether the drawing changed since the answer shown was computed."""
-        return self._refresh_timer.isActive()
+        return self.answers.pending()
+
+    def _request_answer(self) -> None:
+        """Have the answer to the drawing computed in the background (see :mod:`answers`)."""
+        self._answered = time.monotonic()
+        self.answers.request()
 
     def refresh_answer(self) -> None:
-        """Frame the drawing and show every label's answer to it (now, not throttled)."""
-        self._refresh_timer.stop()
+        """Frame the drawing and show every label's answer to it (now, on this thread)."""
         self._answered = time.monotonic()
+        self.answers.forget()
         image = self.canvas.framed_image()
-        self.framed_view.set_image(image)
         if image is None:
-            self.bars.set_norms(None)
-            self.contributions.set_contributions(None)
-            self.central.firing.set_maps(None)
+            self.show_answer(Answer(self.canvas.version, None))
             return
         copy = self.training.readable_model()
         norms, maps = self.session.answer(image, copy)
-        self.bars.set_norms(norms)
-        self.contributions.set_contributions(maps, self.bars.winner_index())
-        self.central.firing.set_maps(*(self.session.firing(image, copy) or (None, None)))
+        firing = self.session.firing(image, copy)
+        self.show_answer(Answer(self.canvas.version, image, norms, maps, firing))
+
+    def show_answer(self, answer: Answer) -> None:
+        """Show the framed drawing and every label's answer to it."""
+        self.framed_view.set_image(answer.image)
+        self.bars.set_norms(answer.norms)
+        self.contributions.set_contributions(answer.contributions, self.bars.winner_index())
+        self.central.firing.set_maps(*(answer.firing or (None, None)))
 
     def prediction(self) -> str | None:
         """The class name shown as the answer, or None (blank canvas, no answer)."""
@@ -371,7 +370,7 @@ class MainWindow(QMainWindow):
         self._progress_shown = progress
         self.training_panel.show_progress(progress)
         if progress.seen and time.monotonic() - self._answered >= FRAME_MS / 1000:
-            self.refresh_answer()  # the answer to the drawing, as the model learns (unless a
+            self._request_answer()  # the answer to the drawing, as the model learns (unless a
             # stroke just had it recomputed)
         first = progress.seen and not self._info_seen  # the first images of a run: say so now
         if first or time.monotonic() - self._model_info_shown >= MODEL_INFO_S:

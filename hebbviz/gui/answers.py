@@ -1,0 +1,105 @@
+"""The answer to the drawing, computed off the GUI thread.
+
+Framing the drawing (rendering its strokes, anti-aliased) and every network's answer to it take a
+few milliseconds each time the drawing or the model changes: up to about 13 ms for itoh. Done on
+the GUI thread, that time is missing from painting the heatmaps and following the pen, and on a
+busy machine the GUI thread does not get it back. Here each answer is one job of
+:func:`~hebbviz.gui.background.run_in_background`, at most one at a time, always for the newest
+drawing: a request while a job runs is served, with the drawing as it is then, when the job ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from hebbviz.gui.background import run_in_background
+from hebbviz.gui.canvas import DrawingCanvas
+from hebbviz.gui.session import Session
+from hebbviz.gui.training_controller import TrainingController
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Every label's answer to one framing of the drawing (all None: nothing to answer)."""
+
+    version: int
+    """The canvas's :attr:`~hebbviz.gui.canvas.DrawingCanvas.version` that was framed."""
+    image: np.ndarray | None
+    norms: np.ndarray | None = None
+    contributions: np.ndarray | None = None
+    firing: tuple[np.ndarray, np.ndarray] | None = None
+
+
+class Answers(QObject):
+    """Answers the drawing on ``canvas`` with the session's model in the background.
+
+    Signals
+    -------
+    answered(Answer)
+        A job's answer, unless :meth:`forget` was called while it ran.
+    failed(str)
+        A job failed; the message is for people.
+    """
+
+    answered = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        session: Session,
+        training: TrainingController,
+        canvas: DrawingCanvas,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.training, self.canvas = session, training, canvas
+        self._running = False
+        self._again = False
+        self._generation = 0
+
+    def pending(self) -> bool:
+        """Whether an answer is being computed or waits to be."""
+        return self._running or self._again
+
+    def request(self) -> None:
+        """Answer the drawing as it is now (when the job running ends, if one does)."""
+        if self._running:
+            self._again = True
+            return
+        self._again = False
+        self._running = True
+        version, frame = self.canvas.version, self.canvas.framer()
+        session, copy, generation = self.session, self.training.readable_model(), self._generation
+
+        def job() -> Answer:
+            image = frame()
+            if image is None:
+                return Answer(version, None)
+            norms, contributions = session.answer(image, copy)
+            return Answer(version, image, norms, contributions, session.firing(image, copy))
+
+        run_in_background(
+            job,
+            lambda answer: self._ended(generation, answer),
+            lambda error: self._ended(generation, error),
+            "answer",
+        )
+
+    def forget(self) -> None:
+        """Drop the answer of the job running, if any (the drawing or the model was answered
+        otherwise since)."""
+        self._generation += 1
+
+    def _ended(self, generation: int, outcome: Answer | BaseException) -> None:
+        self._running = False
+        if generation == self._generation:
+            if isinstance(outcome, Answer):
+                self.canvas.keep_framing(outcome.version, outcome.image)
+                self.answered.emit(outcome)
+            else:
+                self.failed.emit(f"Cannot answer the drawing: {type(outcome).__name__}: {outcome}")
+        if self._again:
+            self.request()
