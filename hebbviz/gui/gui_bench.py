@@ -113,6 +113,20 @@ def heartbeat_timer(beats: list[float]):  # noqa: ANN202
     return timer
 
 
+def run_event_loop(seconds: float, done: Any = lambda: False) -> None:
+    """Run the GUI thread's event loop as the app does (asleep until an event is due) for
+    ``seconds``, or until ``done()`` (asked ten times a second)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(round(1000 * seconds), loop.quit)
+    check = QTimer()
+    check.timeout.connect(lambda: done() and loop.quit())
+    check.start(100)
+    loop.exec()
+    check.stop()
+
+
 def _pen(canvas, on_event: Any, rest_moves: int = 0):  # noqa: ANN001, ANN202
     """A timer that draws strokes on ``canvas`` with mouse events, one every ``MOVE_MS``, and
     rests ``rest_moves`` ticks after each stroke; ``on_event(new_stroke)`` follows each event
@@ -227,9 +241,7 @@ def run_gui_bench(
     began, gui_cpu, gui_waited = time.perf_counter(), time.thread_time(), _runqueue_wait_s()
     heartbeat.start()
     pen.start()
-    while time.perf_counter() - began < seconds and worker.running:
-        app.processEvents()
-        time.sleep(0.001)
+    run_event_loop(seconds, lambda: not worker.running)
     elapsed = time.perf_counter() - began
     gui_cpu, gui_waited = time.thread_time() - gui_cpu, _runqueue_wait_s() - gui_waited
     pen.stop()
@@ -336,9 +348,7 @@ def run_gui_soak(
     heartbeat.start()
     pen.start()
     start_next()
-    while time.perf_counter() - began < seconds:
-        app.processEvents()
-        time.sleep(0.001)
+    run_event_loop(seconds)
     elapsed = time.perf_counter() - began
     settled = [mb for t, mb in cycles if t >= settle]
     if len(settled) >= 2:
