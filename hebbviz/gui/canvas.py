@@ -373,6 +373,7 @@ class FramedView(QWidget):
         super().__init__(parent)
         self._image: QImage | None = None
         self._shown: np.ndarray | None = None
+        self._grid_pixmap: QPixmap | None = None
         self.setMinimumSize(120, 120)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setToolTip(
@@ -401,25 +402,29 @@ class FramedView(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         side = min(self.width(), self.height())
-        cell = side / SIDE
         square = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
         painter = QPainter(self)
         painter.fillRect(square, style.PAPER)
         if self._image is not None:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
             painter.drawImage(square, self._image)  # nearest neighbour: visible pixels
-        painter.setPen(QPen(style.GRID, 0))
-        for i in range(1, SIDE):
-            offset = i * cell
-            painter.drawLine(
-                QPointF(square.left() + offset, square.top()),
-                QPointF(square.left() + offset, square.bottom()),
-            )
-            painter.drawLine(
-                QPointF(square.left(), square.top() + offset),
-                QPointF(square.right(), square.top() + offset),
-            )
-        margin = (SIDE - BOX) / 2 * cell
-        painter.setPen(QPen(style.ACCENT, 1.5, Qt.PenStyle.DashLine))
-        painter.drawRect(square.adjusted(margin, margin, -margin, -margin))
+        painter.drawPixmap(square.topLeft(), self._grid(side))
         painter.end()
+
+    def _grid(self, side: int) -> QPixmap:
+        """The pixel grid and the dashed 20x20 box over a ``side``-pixel square, drawn once per
+        size (54 lines at every repaint took most of its millisecond)."""
+        if self._grid_pixmap is None or self._grid_pixmap.width() != side:
+            self._grid_pixmap = QPixmap(side, side)
+            self._grid_pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(self._grid_pixmap)
+            painter.setPen(QPen(style.GRID, 0))
+            cell = side / SIDE
+            for i in range(1, SIDE):
+                painter.drawLine(QPointF(i * cell, 0), QPointF(i * cell, side))
+                painter.drawLine(QPointF(0, i * cell), QPointF(side, i * cell))
+            margin = (SIDE - BOX) / 2 * cell
+            painter.setPen(QPen(style.ACCENT, 1.5, Qt.PenStyle.DashLine))
+            painter.drawRect(QRectF(margin, margin, side - 2 * margin, side - 2 * margin))
+            painter.end()
+        return self._grid_pixmap

@@ -101,6 +101,7 @@ class NormBars(QWidget):
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.plot.showGrid(y=True, alpha=0.25)
         self.plot.setLabel("left", "answer length")
+        self.plot.getAxis("left").enableAutoSIPrefix(False)  # ticks in the units of the values
         self.plot.getAxis("bottom").setStyle(tickLength=0)
         self.plot.setToolTip(
             "One bar per label: the length (L2 norm) of that label's network's answer.\n"
