@@ -9,7 +9,7 @@ GUI (which learns under the lock) never lands in the middle of one. Between two 
 the worker honours pause, step, stop and the speed setting:
 
 - full speed: each label's images of a chunk together, in pieces sized so that each takes about
-  ``HOLD_S`` seconds of CPU time under the lock;
+  ``HOLD_S`` seconds of CPU time and at most ``PIECE_WALL_S`` of wall time under the lock;
 - a set rate: pieces of a frame's worth of images, then a wait;
 - slow motion (a rate up to ``SLOW_MOTION_RATE``) and single steps: one image at a time, each
   reported with its label and the change it caused in that label's weights.
@@ -45,9 +45,16 @@ from hebbviz.gui.background import run_in_background
 from hebbviz.models.base import NormClassifier
 from hebbviz.training import SharedLayer, train
 
-HOLD_S = 0.005
-"""CPU seconds one piece of learning may hold the model lock at full speed (shorter pieces keep
-the GUI's waits short; longer ones train faster, itoh especially)."""
+HOLD_S = 0.02
+"""CPU seconds one piece of learning may take at full speed, holding the model lock. Longer
+pieces train faster (itoh learns an image in 0.2 ms in pieces of 64, in 7 ms one at a time).
+The GUI does not wait for them: it answers drawings with the worker's copies (:attr:`readable`);
+only teach mode and the evaluation after a run take the lock between pieces."""
+
+PIECE_WALL_S = 0.025
+"""Wall-clock seconds a piece may take: a busy machine stretches a piece's CPU time over more
+wall time, and the worker publishes what the views show only between pieces; smaller pieces
+keep the heatmaps fed at 30 or more redraws a second."""
 
 PUBLISH_S = 0.02
 """At most this often the worker copies the weights a view shows (while it holds the lock
@@ -74,13 +81,13 @@ WORKER_NICENESS = 4
 wins the CPU whenever both want it: drawing stays smooth, training takes what is left."""
 
 
-def fitted_piece(piece: int, cpu: float, most: int = MAX_PIECE) -> int:
-    """The next piece size after a piece of ``piece`` inputs took ``cpu`` seconds under the lock:
-    the largest that holds it at most about ``HOLD_S`` (by CPU time: a busy machine stretches
-    the wall time of any piece), at most ``most``."""
-    if cpu > HOLD_S:
+def fitted_piece(piece: int, cpu: float, wall: float, most: int = MAX_PIECE) -> int:
+    """The next piece size after a piece of ``piece`` inputs took ``cpu`` seconds of CPU time
+    and ``wall`` seconds of wall-clock time under the lock: the largest that takes at most about
+    ``HOLD_S`` and ``PIECE_WALL_S``, at most ``most``."""
+    if cpu > HOLD_S or wall > PIECE_WALL_S:
         return max(1, piece // 2)
-    if cpu < HOLD_S / 2:
+    if cpu < HOLD_S / 2 and wall < PIECE_WALL_S / 2:
         return min(most, piece * 2)
     return piece
 
@@ -455,7 +462,7 @@ class TrainingWorker(QObject):
             else:
                 with self.lock:
                     self.model.learn_many(images[start:stop], labels[start:stop])
-                    cpu = time.thread_time() - cpu_began
+                    cpu, wall = time.thread_time() - cpu_began, time.perf_counter() - began
                     pictures = self._weights_due()
                     self._copy_when_due()
                 self._publish(pictures)
@@ -464,7 +471,7 @@ class TrainingWorker(QObject):
             seen = self.progress.seen + stop - start
             self.progress = Progress(seen, self.total, seen / max(self._learning_s, 1e-9))
             if wait == 0.0 and not single and stop - start == count:
-                self._piece = fitted_piece(count, cpu)
+                self._piece = fitted_piece(count, cpu, wall)
             self._paced(stop - start, count, wait)
             start = stop
 
@@ -499,7 +506,7 @@ class TrainingWorker(QObject):
             began, cpu_began = time.perf_counter(), time.thread_time()
             with self.lock:
                 winners[start:stop] = self.model.learn_shared(inputs[start:stop])
-                cpu = time.thread_time() - cpu_began
+                cpu, wall = time.thread_time() - cpu_began, time.perf_counter() - began
                 due = single or began - self._shared_published >= PUBLISH_S
                 images = self.model.shared_images() if due else None
                 self._copy_when_due(now=single)
@@ -515,7 +522,7 @@ class TrainingWorker(QObject):
                     winner, patch = int(winners[start]), inputs[start].reshape(images.shape[1:])
                 self.shared = SharedProgress(images, seen, shared.total, winner, patch)
             if wait == 0.0 and not single and stop - start == count:
-                self._shared_piece = fitted_piece(count, cpu, MAX_SHARED_PIECE)
+                self._shared_piece = fitted_piece(count, cpu, wall, MAX_SHARED_PIECE)
             self._paced(stop - start, count, wait)
             start = stop
         return winners
@@ -530,12 +537,12 @@ class TrainingWorker(QObject):
                 raise _Stopped
             count = self._eval_piece
             stop = min(start + count, len(images))
-            cpu_began = time.thread_time()
+            began, cpu_began = time.perf_counter(), time.thread_time()
             with self.lock:
                 parts.append(self.model.label_norms(images[start:stop]))
-                cpu = time.thread_time() - cpu_began
+                cpu, wall = time.thread_time() - cpu_began, time.perf_counter() - began
             if stop - start == count:
-                self._eval_piece = fitted_piece(count, cpu)
+                self._eval_piece = fitted_piece(count, cpu, wall)
             time.sleep(0.0002)  # let a GUI thread waiting for the lock take it
             start = stop
         if not parts:

@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 from doubles import MovingCentroids, random_split
 
-from hebbviz.gui.worker import Step, TrainingWorker
+from hebbviz.gui.worker import (
+    HOLD_S,
+    PIECE_WALL_S,
+    Step,
+    TrainingWorker,
+    fitted_piece,
+)
 from hebbviz.training import Snapshot
 
 
@@ -150,3 +156,12 @@ def test_a_failure_becomes_a_message(qtbot, split):
         worker.start()
     assert "kernel exploded" in signal.args[0]
     assert worker.join(5)
+
+
+def test_pieces_fit_both_the_cpu_time_and_the_wall_time():
+    quick = (HOLD_S / 4, PIECE_WALL_S / 4)
+    assert fitted_piece(8, *quick) == 16  # room for more
+    assert fitted_piece(8, HOLD_S * 2, PIECE_WALL_S / 4) == 4  # too long a hold
+    assert fitted_piece(8, HOLD_S / 4, PIECE_WALL_S * 2) == 4  # a busy machine stretched it
+    assert fitted_piece(1, HOLD_S * 2, PIECE_WALL_S * 2) == 1
+    assert fitted_piece(256, *quick, most=256) == 256
