@@ -363,11 +363,7 @@ class TrainingWorker(QObject):
     def run(self) -> None:
         """The run itself (in the worker's thread; tests may call it directly)."""
         with contextlib.suppress(AttributeError, OSError):  # Linux: the nice value is per thread
-            os.setpriority(
-                os.PRIO_PROCESS,
-                threading.get_native_id(),
-                WORKER_NICENESS,
-            )
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
         eval_every = self.eval_every
         snapshot_every = min(MAX_PIECE * 4, eval_every or MAX_PIECE * 4)
         if self.model is None:
