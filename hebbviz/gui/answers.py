@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 from hebbviz.gui.background import run_in_background
 from hebbviz.gui.canvas import DrawingCanvas
@@ -94,6 +95,8 @@ class Answers(QObject):
         self._generation += 1
 
     def _ended(self, generation: int, outcome: Answer | BaseException) -> None:
+        if not isValid(self):  # the window closed while the job ran: nobody to tell
+            return
         self._running = False
         if generation == self._generation:
             if isinstance(outcome, Answer):

@@ -253,6 +253,11 @@ class MainWindow(QMainWindow):
         self._answered = time.monotonic()
         self.answers.request()
 
+    def _reanswer(self) -> None:
+        """The model or the data changed: drop an answer under way, ask for a new one."""
+        self.answers.forget()
+        self._request_answer()
+
     def refresh_answer(self) -> None:
         """Frame the drawing and show every label's answer to it (now, on this thread)."""
         self._answered = time.monotonic()
@@ -330,7 +335,7 @@ class MainWindow(QMainWindow):
             self.training_panel.show_cleared()
             self.training_panel.step_view.clear()
         self.show_model_info()
-        self.refresh_answer()
+        self._reanswer()
 
     def _on_model_learned(self) -> None:
         self.weight_view.mark_dirty()
@@ -349,7 +354,7 @@ class MainWindow(QMainWindow):
         self.detector_view.set_feed(None)
         self.detector_view.mark_dirty()
         self.show_model_info()
-        self.refresh_answer()
+        self._reanswer()
 
     def _on_frame(self) -> None:
         """Show the run's newest progress (at most 10 times a second; nothing when it has not
@@ -387,7 +392,7 @@ class MainWindow(QMainWindow):
         self.status_view.show_dataset(dataset)
         self.metrics_view.set_classes(dataset.classes)
         self._apply_classes()
-        self.refresh_answer()
+        self._reanswer()
 
     def download_dataset(self, name: str) -> DownloadDialog:
         """Download data set ``name`` (of :data:`~hebbviz.data.download.REMOTE`) in a dialog

@@ -111,9 +111,9 @@ class Session(QObject):
     def set_model(
         self, model: NormClassifier, metadata: dict[str, Any] | None, path: Path | None = None
     ) -> None:
-        """Make ``model`` the current one."""
-        with self.lock:
-            self.model = model
+        """Make ``model`` the current one (readers that took the one before under the lock go on
+        with it: nothing waits for them)."""
+        self.model = model
         self.metadata = dict(metadata or {})
         self.path = path
         self.modelChanged.emit()
@@ -245,9 +245,9 @@ class Session(QObject):
         """The current model in one line: where it is from (or ``activity``, what a training run
         is doing with it), its rule and hyperparameters, how many images it has learned, and its
         validation accuracy (``val_accuracy``, else the one its file records)."""
-        with self.lock:  # a training run may be updating the model
-            seen = int(np.sum(self.model.seen))
-            rule, params = self.model.rule, self.model.params()
+        model = self.model  # without the lock: a run may be one piece further than the count
+        seen = int(np.sum(model.seen))
+        rule, params = model.rule, model.params()
         if activity:
             name = activity
         elif self.path:

@@ -151,26 +151,31 @@ def test_an_evaluation_of_a_replaced_model_is_dropped(controller, qtbot):
     assert len(shown) == 1
 
 
-def test_an_evaluation_reads_the_model_in_short_pieces_under_its_lock(controller, qtbot):
-    """No copy of the model (a large one takes long and memory), and no long hold of the lock."""
-    from hebbviz.gui.evaluator import PIECE
-
+def test_an_evaluation_scores_a_copy_made_under_the_lock_with_the_lock_free(controller, qtbot):
+    """The GUI thread, which takes the lock to show weights or to teach, never waits for it."""
     lock = controller.session.lock
-    calls: list[tuple[bool, int]] = []
+    copies: list[bool] = []
+    calls: list[tuple[bool, bool, int]] = []
 
     class Watched(MovingCentroids):
+        is_copy = False
+
         def label_norms(self, images):
-            calls.append((lock.locked(), len(images)))
+            calls.append((self.is_copy, lock.locked(), len(images)))
             return super().label_norms(images)
 
         def copy(self):
-            raise AssertionError("the evaluation copied the model")
+            copies.append(lock.locked())
+            twin = super().copy()
+            twin.is_copy = True
+            return twin
 
     controller.session.set_model(Watched(), None)
     with qtbot.waitSignal(controller.evaluator.evaluated, timeout=10_000):
         controller.evaluate()
-    assert sum(n for _, n in calls) == 40  # every validation digit once
-    assert all(locked for locked, _ in calls) and max(n for _, n in calls) <= PIECE
+    assert copies == [True]  # one copy, under the lock
+    assert sum(n for _, _, n in calls) == 40  # every validation digit once...
+    assert all(is_copy and not locked for is_copy, locked, _ in calls)  # ...of the copy, freely
 
 
 def test_an_evaluation_finishing_after_its_evaluator_was_deleted_reports_to_nobody(
