@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
         """Downloads whose worker is still running."""
         self._model_info_shown = 0.0
         self._answered = 0.0
+        self._details: Answer | None = None
+        """An answer whose per-pixel maps are not shown yet (they were out of sight)."""
         """When the answer was last computed (time.monotonic)."""
         self._progress_shown = None
         self._layer_shown = None
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         session, training, panel = self.session, self.training, self.training_panel
         self.canvas.drawingChanged.connect(self._request_answer)
         self.answers.answered.connect(self.show_answer)
+        self.tabs.currentChanged.connect(self._show_details)
         self.answers.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.central.helpRequested.connect(self.show_help)
         self.metrics_view.digitChosen.connect(self.canvas.show_digit)
@@ -272,9 +275,19 @@ class MainWindow(QMainWindow):
         self.show_answer(Answer(self.canvas.version, image, norms, maps, firing))
 
     def show_answer(self, answer: Answer) -> None:
-        """Show the framed drawing and every label's answer to it."""
+        """Show the framed drawing and every label's answer to it (the per-pixel maps when they
+        are in sight: else when they come into it)."""
         self.framed_view.set_image(answer.image)
         self.bars.set_norms(answer.norms)
+        self._details = answer
+        self._show_details()
+
+    def _show_details(self, _: object = None) -> None:
+        answer = self._details
+        in_sight = self.contributions.isVisible() or self.central.firing.isVisible()
+        if answer is None or not in_sight:
+            return
+        self._details = None
         self.contributions.set_contributions(answer.contributions, self.bars.winner_index())
         self.central.firing.set_maps(*(answer.firing or (None, None)))
 

@@ -177,6 +177,18 @@ def test_contribution_maps_add_up_to_the_squared_norms(window, known_digits):
     assert window.contributions.stack.currentWidget() is window.contributions.graphics
 
 
+def test_maps_out_of_sight_are_drawn_when_they_come_into_it(window, known_digits):
+    window.tabs.setCurrentWidget(window.weight_view)
+    window.canvas.show_digit(known_digits[3][1])
+    window.refresh_answer()
+    assert window.prediction() is not None  # the bars follow at once...
+    assert not any(item.image.any() for item in window.contributions.images)  # ...not the maps
+    window.tabs.setCurrentIndex(0)
+    norms = window.session.model.label_norms(window.canvas.framed_image()[None])[0]
+    shown = np.array([item.image.sum() for item in window.contributions.images])
+    np.testing.assert_allclose(shown, norms**2, rtol=1e-4)
+
+
 def test_an_itoh_model_says_it_has_no_per_pixel_reading(window, draw):
     window.session.set_model(rule_class("itoh")(hidden_layers=2), {"classes": list("abcdefghij")})
     assert window.contributions.stack.currentWidget() is window.contributions.unavailable
