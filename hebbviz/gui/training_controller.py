@@ -110,7 +110,7 @@ class TrainingController(QObject):
 
     @property
     def paused(self) -> bool:
-        return self.worker is not None and self.worker.paused
+        return self.worker is not None and self.worker.control.paused
 
     @property
     def progress(self) -> Progress | None:
@@ -130,7 +130,7 @@ class TrainingController(QObject):
         """What a run is doing with the model, for the status bar (None: nothing)."""
         if self.worker is None:
             return None
-        return "training, paused" if self.worker.paused else "training"
+        return "training, paused" if self.worker.control.paused else "training"
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -192,14 +192,14 @@ class TrainingController(QObject):
     def pause(self, paused: bool = True) -> None:
         """Hold the run after its current piece (or let it go on)."""
         worker = self.worker
-        if worker is None or worker.paused == paused:
+        if worker is None or worker.control.paused == paused:
             self.pausedChanged.emit(self.paused)
             return
         if paused:
-            worker.pause()
+            worker.control.pause()
             self.status.emit("Paused. Step learns one image; teach mode works too.", False)
         else:
-            worker.resume()
+            worker.control.resume()
             self.status.emit("Training…", False)
         self.pausedChanged.emit(paused)
 
@@ -207,12 +207,12 @@ class TrainingController(QObject):
         """Learn one image (starting a paused run with ``settings`` if none is active)."""
         if self.worker is None and not self.start(settings, paused=True):
             return
-        self.worker.step()
+        self.worker.control.step()
         self.pausedChanged.emit(True)
 
     def set_rate(self, rate: float | None) -> None:
         if self.worker is not None:
-            self.worker.set_rate(rate)
+            self.worker.control.set_rate(rate)
 
     def stop(self, quiet: bool = False) -> None:
         """End the current run, if any, at once: its thread leaves at its next piece boundary
@@ -221,7 +221,7 @@ class TrainingController(QObject):
         if worker is None:
             return
         self._run += 1
-        worker.stop()
+        worker.control.stop()
         if not quiet:
             self.status.emit(f"Stopped after {worker.progress.seen} images.", False)
         self._end(worker.progress)

@@ -32,11 +32,12 @@ from hebbviz.data.download import REMOTE, is_downloaded, raw_folder
 from hebbviz.data.drawings import DrawingStore
 from hebbviz.data.sources import CLASS_NAMES, SAMPLE, SAMPLE_SOURCE
 from hebbviz.gui.metrics_view import AccuracyCurve
+from hebbviz.gui.run_control import SLOW_MOTION_RATE
 from hebbviz.gui.teach import TeachBox
 from hebbviz.gui.training_controller import RunSettings
 from hebbviz.gui.training_widgets import ParamsForm, StepView
 from hebbviz.gui.widgets import SettingsScroll
-from hebbviz.gui.worker import SLOW_MOTION_RATE, Progress, Step
+from hebbviz.gui.worker import Progress, Step
 from hebbviz.models import RULES, rule_class
 
 RATES: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, 3000, None)

@@ -42,6 +42,7 @@ from PySide6.QtCore import QObject, Signal
 from hebbviz.data.dataset import Split
 from hebbviz.errors import HebbvizError
 from hebbviz.gui.background import run_in_background
+from hebbviz.gui.run_control import RunControl, Stopped
 from hebbviz.models.base import NormClassifier
 from hebbviz.training import SharedLayer, train
 
@@ -64,9 +65,6 @@ COPY_SHARE = 0.05
 """At most this share of the worker's time goes into copying the whole model for the GUI to
 answer drawings with (:attr:`TrainingWorker.readable`): oja's copy, 2 MB, is made every
 ``PUBLISH_S``; itoh's, about 100 MB, about twice a second."""
-
-SLOW_MOTION_RATE = 10.0
-"""Rates (images/s) up to this learn one image at a time and report each one's change."""
 
 MAX_PIECE = 256
 
@@ -147,10 +145,6 @@ class SharedProgress:
     total: int
     winner: int | None = None
     patch: np.ndarray | None = None
-
-
-class _Stopped(Exception):
-    """Raised inside ``learn_many`` to leave the generator when the worker is stopped."""
 
 
 class _Controlled:
@@ -272,11 +266,8 @@ class TrainingWorker(QObject):
         self.val = val
         self.eval_every = eval_every
         self.total = epochs * len(split)
-        self._control = threading.Condition()
-        self._rate = rate
-        self._paused = paused
-        self._steps = 0
-        self._stopping = False
+        self.control = RunControl(rate, paused)
+        """Pause, single steps, stop and the rate, asked for from the GUI thread."""
         self.progress = Progress(0, self.total, 0.0)
         """The newest progress; replaced (never changed) by the worker after every piece."""
         self.weight_labels: tuple[int, ...] = ()
@@ -300,41 +291,6 @@ class TrainingWorker(QObject):
         self._shared_published = 0.0
         self._eval_piece = 8
         self._thread: threading.Thread | None = None
-
-    # -- control, from the GUI thread -------------------------------------------------------
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
-    def pause(self) -> None:
-        """Stop after the current piece until :meth:`resume` or :meth:`step`."""
-        with self._control:
-            self._paused = True
-
-    def resume(self) -> None:
-        with self._control:
-            self._paused = False
-            self._control.notify_all()
-
-    def step(self) -> None:
-        """Pause (if running) and learn exactly one more image."""
-        with self._control:
-            self._paused = True
-            self._steps += 1
-            self._control.notify_all()
-
-    def stop(self) -> None:
-        """Leave the run at the next piece boundary (promptly: a piece is short)."""
-        with self._control:
-            self._stopping = True
-            self._control.notify_all()
-
-    def set_rate(self, rate: float | None) -> None:
-        """Images per second from now on; None is full speed."""
-        with self._control:
-            self._rate = rate
-            self._control.notify_all()
 
     def start(self) -> None:
         """Begin the run in a thread of its own (once)."""
@@ -385,62 +341,22 @@ class TrainingWorker(QObject):
                 eval_every=eval_every,
             ):
                 self.yielded.emit(snapshot)
-        except _Stopped:
+        except Stopped:
             pass
         except HebbvizError as error:
             self.errored.emit(str(error))
         except Exception as error:  # noqa: BLE001 - a worker failure becomes a message
             self.errored.emit(f"training failed: {type(error).__name__}: {error}")
 
-    def _next_piece(self, piece: int) -> tuple[int, bool, float]:
-        """Wait for permission to learn; returns (inputs, one at a time?, seconds to wait after).
-        At full speed the piece is ``piece`` inputs."""
-        with self._control:
-            while True:
-                if self._stopping:
-                    raise _Stopped
-                if self._steps > 0:
-                    self._steps -= 1
-                    return 1, True, 0.0
-                if not self._paused:
-                    break
-                self._control.wait()
-            rate = self._rate
-        if rate is None:
-            return piece, False, 0.0
-        if rate <= SLOW_MOTION_RATE:
-            return 1, True, 1.0 / rate
-        count = max(1, round(rate / 30))
-        return count, False, count / rate
-
-    def _wait(self, seconds: float) -> None:
-        """Sleep, but wake at once for stop, pause, step or a new rate."""
-        deadline = time.perf_counter() + seconds
-        with self._control:
-            rate = self._rate
-            while not self._stopping and self._rate == rate and not self._steps:
-                left = deadline - time.perf_counter()
-                if left <= 0:
-                    return
-                self._control.wait(left)
-
-    def _paced(self, learned: int, count: int, wait: float) -> None:
-        """After a piece of ``learned`` of the ``count`` inputs asked for: keep the set rate, or
-        at full speed let a GUI thread waiting for the lock take it."""
-        if wait > 0:
-            self._wait(wait * learned / count)
-        else:
-            time.sleep(0.0002)
-
     def _learn(self, images: np.ndarray, labels: np.ndarray) -> None:
-        if self._rate is None:
+        if self.control.full_speed:
             # Full speed: each label's images together (its network sees them in the same order,
             # and the networks are independent, so the result is the same) in fewer, larger calls.
             order = np.argsort(labels, kind="stable")
             images, labels = images[order], labels[order]
         start = 0
         while start < len(labels):
-            count, single, wait = self._next_piece(self._piece)
+            count, single, wait = self.control.next_piece(self._piece)
             stop = min(start + count, len(labels))
             if not single and wait == 0.0:  # full speed (sorted by label): one label per piece
                 stop = start + int(np.argmax(labels[start:stop] != labels[start]) or stop - start)
@@ -468,7 +384,7 @@ class TrainingWorker(QObject):
             self.progress = Progress(seen, self.total, seen / max(self._learning_s, 1e-9))
             if wait == 0.0 and not single and stop - start == count:
                 self._piece = fitted_piece(count, cpu, wall)
-            self._paced(stop - start, count, wait)
+            self.control.paced(stop - start, count, wait)
             start = stop
 
     def _start_shared(self, images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -497,7 +413,7 @@ class TrainingWorker(QObject):
         winners = np.empty(len(inputs), dtype=np.int64)
         start = 0
         while start < len(inputs):
-            count, single, wait = self._next_piece(self._shared_piece)
+            count, single, wait = self.control.next_piece(self._shared_piece)
             stop = min(start + count, len(inputs))
             began, cpu_began = time.perf_counter(), time.thread_time()
             with self.lock:
@@ -519,7 +435,7 @@ class TrainingWorker(QObject):
                 self.shared = SharedProgress(images, seen, shared.total, winner, patch)
             if wait == 0.0 and not single and stop - start == count:
                 self._shared_piece = fitted_piece(count, cpu, wall, MAX_SHARED_PIECE)
-            self._paced(stop - start, count, wait)
+            self.control.paced(stop - start, count, wait)
             start = stop
         return winners
 
@@ -529,8 +445,8 @@ class TrainingWorker(QObject):
         parts = []
         start = 0
         while start < len(images):
-            if self._stopping:
-                raise _Stopped
+            if self.control.stopping:
+                raise Stopped
             count = self._eval_piece
             stop = min(start + count, len(images))
             began, cpu_began = time.perf_counter(), time.thread_time()

@@ -26,7 +26,7 @@ def small_model(patches: int = 20_000) -> StrokeSubspaces:
 
 
 def stop_and_wait(worker: TrainingWorker) -> None:
-    worker.stop()
+    worker.control.stop()
     assert worker.join(10), "the worker did not stop within 10 s"
 
 
@@ -38,7 +38,7 @@ def test_a_step_in_the_first_stage_learns_one_patch_and_shows_its_winner(qtbot, 
         qtbot.waitUntil(lambda: worker.shared is not None, timeout=20_000)  # patches drawn
         before = model.shared_images()
         assert int(model.detector_seen) == 0
-        worker.step()
+        worker.control.step()
         qtbot.waitUntil(lambda: worker.shared.seen == 1, timeout=5000)
         shared = worker.shared
         assert int(model.detector_seen) == 1 and model.seen.sum() == 0
@@ -60,12 +60,12 @@ def test_pause_holds_the_first_stage_and_stop_leaves_no_thread(qtbot, digits):
     worker.start()
     try:
         qtbot.waitUntil(lambda: int(model.detector_seen) > 10, timeout=20_000)
-        worker.pause()
+        worker.control.pause()
         qtbot.wait(50)
         held = int(model.detector_seen)
         qtbot.wait(200)
         assert int(model.detector_seen) == held
-        worker.resume()
+        worker.control.resume()
         qtbot.waitUntil(lambda: int(model.detector_seen) > held, timeout=5000)
         published = worker.shared
         assert 0 < published.seen < published.total and published.winner is None

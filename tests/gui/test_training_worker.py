@@ -34,7 +34,7 @@ def make_worker(split, **kwargs) -> tuple[TrainingWorker, MovingCentroids]:
 
 
 def stop_and_wait(worker: TrainingWorker) -> None:
-    worker.stop()
+    worker.control.stop()
     assert worker.join(5), "the worker did not stop within 5 s"
 
 
@@ -59,7 +59,7 @@ def test_paused_start_learns_nothing_until_a_step(qtbot, split):
         assert model.seen.sum() == 0
         before = model.weights.copy()
         with qtbot.waitSignal(worker.stepped, timeout=5000) as signal:
-            worker.step()
+            worker.control.step()
         (step,) = signal.args
         assert isinstance(step, Step)
         assert model.seen.sum() == 1 and model.seen[step.label] == 1
@@ -78,12 +78,12 @@ def test_pause_holds_and_resume_continues(qtbot, split):
     worker.start()
     try:
         qtbot.waitUntil(lambda: model.seen.sum() > 10, timeout=5000)
-        worker.pause()
+        worker.control.pause()
         qtbot.wait(50)
         held = int(model.seen.sum())
         qtbot.wait(150)
         assert model.seen.sum() == held
-        worker.resume()
+        worker.control.resume()
         qtbot.waitUntil(lambda: model.seen.sum() > held, timeout=5000)
     finally:
         stop_and_wait(worker)
@@ -94,7 +94,7 @@ def test_stop_ends_the_run_promptly_and_learns_no_more(qtbot, split):
     worker.start()
     qtbot.waitUntil(lambda: model.seen.sum() >= 1, timeout=5000)
     with qtbot.waitSignal(worker.finished, timeout=2000):
-        worker.stop()
+        worker.control.stop()
     seen = int(model.seen.sum())
     assert seen < len(split)
     qtbot.wait(100)
