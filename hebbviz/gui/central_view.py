@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QPushButton,
     QSizePolicy,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hebbviz.gui.canvas import DrawingCanvas, FramedView
+from hebbviz.gui.canvas import DEFAULT_PEN, PEN_WIDTHS, DrawingCanvas, FramedView
 from hebbviz.gui.contributions import ContributionMaps
 from hebbviz.gui.firing_maps import FiringMaps
 from hebbviz.gui.norm_bars import NormBars
@@ -31,9 +32,12 @@ class CentralView(QSplitter):
     Signals
     -------
     helpRequested()
+    penChosen(str)
+        A pen width was chosen (its name in :data:`~hebbviz.gui.canvas.PEN_WIDTHS`).
     """
 
     helpRequested = Signal()
+    penChosen = Signal(str)
 
     def __init__(self, classes: tuple[str, ...], parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -50,10 +54,19 @@ class CentralView(QSplitter):
         self.undo_button = QPushButton("Undo stroke (Ctrl+Z)")
         self.undo_button.setToolTip("Take back the last stroke (Ctrl+Z)")
         self.undo_button.clicked.connect(self.canvas.undo)
+        self.pen_choice = QComboBox()
+        self.pen_choice.addItems([f"{name} pen" for name in PEN_WIDTHS])
+        self.pen_choice.setToolTip(
+            "The pen's width. A digit is read at the same stroke width whatever size you draw "
+            "it: small strokes are scaled with the digit."
+        )
+        self.pen_choice.currentIndexChanged.connect(self._on_pen_chosen)
+        self.show_pen(DEFAULT_PEN)
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.pen_choice)
 
         draw = QWidget()
         draw_layout = QVBoxLayout(draw)
@@ -113,3 +126,15 @@ class CentralView(QSplitter):
         self.setStretchFactor(1, 2)
         self.setSizes([700, 560])
         self.setChildrenCollapsible(False)
+
+    def show_pen(self, name: str) -> None:
+        """Draw with pen ``name`` (of :data:`~hebbviz.gui.canvas.PEN_WIDTHS`; another name is
+        ignored)."""
+        if name in PEN_WIDTHS:
+            self.pen_choice.setCurrentIndex(list(PEN_WIDTHS).index(name))
+            self.canvas.set_pen_width(PEN_WIDTHS[name])
+
+    def _on_pen_chosen(self, index: int) -> None:
+        name = list(PEN_WIDTHS)[index]
+        self.canvas.set_pen_width(PEN_WIDTHS[name])
+        self.penChosen.emit(name)

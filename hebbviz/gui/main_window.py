@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
+from hebbviz.gui.canvas import DEFAULT_PEN
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
 from hebbviz.gui.detector_view import DetectorView
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.canvas, self.framed_view = self.central.canvas, self.central.framed_view
         self.bars, self.contributions = self.central.bars, self.central.contributions
         self.tabs = self.central.tabs
+        self.central.show_pen(self.preferences.pen(DEFAULT_PEN))
         self.setCentralWidget(self.central)
         self.weight_view = WeightView()
         self.detector_view = DetectorView()
@@ -197,6 +199,7 @@ class MainWindow(QMainWindow):
         session, training, panel = self.session, self.training, self.training_panel
         self.canvas.drawingChanged.connect(self._schedule_refresh)
         self.central.helpRequested.connect(self.show_help)
+        self.central.penChosen.connect(self.preferences.remember_pen)
         self.metrics_view.digitChosen.connect(self.canvas.show_digit)
         self.files.saved.connect(self.show_model_info)
 
