@@ -269,6 +269,7 @@ class MainWindow(QMainWindow):
             self.central.firing.set_maps(None)
             return
         norms, maps = self.session.answer(image)
+        self.bars.set_trained(self.session.trained())
         self.bars.set_norms(norms)
         self.contributions.set_contributions(maps, self.bars.winner_index())
         self.central.firing.set_maps(*(self.session.firing(image) or (None, None)))

@@ -179,6 +179,11 @@ class Session(QObject):
         """Replace the current model by ``model``, untrained."""
         self.set_model(model, {"data_source": "untrained"})
 
+    def trained(self) -> bool:
+        """Whether the current model has learned any image (untrained networks answer noise)."""
+        with self.lock:
+            return bool(np.sum(self.model.seen))
+
     def snapshot(self) -> NormClassifier:
         """A consistent copy of the current model (safe to use in another thread)."""
         with self.lock:

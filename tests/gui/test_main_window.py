@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTextBrowser
 
 from hebbviz.data.sources import open_folder
+from hebbviz.gui import style
 from hebbviz.gui.main_window import REFRESH_MS, MainWindow
 from hebbviz.gui.session import default_model_path
 from hebbviz.models import rule_class
@@ -207,16 +208,18 @@ def test_an_itoh_model_says_it_has_no_per_pixel_reading(window, draw):
     assert window.bars.classes == tuple("abcdefghij")
     draw(window.canvas, [[(0.3, 0.3), (0.7, 0.7)]])
     window.refresh_answer()
-    assert window.prediction() in tuple("abcdefghij")
+    assert window.prediction() is None and window.bars.winner.text() == "untrained"
 
 
 def test_close_answers_get_enough_digits_and_ties_are_named(window):
     bars = window.bars
     bars.set_norms(np.array([1.76691, 1.76688, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]))
-    assert bars.winner.text() == "0"
+    assert bars.winner.text() == "0 or 1?" and "no clear answer" in bars.detail.text().lower()
     assert [v.toPlainText() for v in bars.values[:3]] == ["1.76691", "1.76688", "0.5"]
+    bars.set_norms(np.array([1.8, 1.7, *[0.5] * 8]))
+    assert bars.winner.text() == "0" and bars.winner_index() == 0
     bars.set_norms(np.full(10, 0.25))
-    assert bars.winner.text() == "0" and "tie" in bars.detail.text().lower()
+    assert bars.winner.text() == "tie" and "tie" in bars.detail.text().lower()
     bars.set_norms(np.array([0.1, np.nan, *[0.2] * 8]))
     assert bars.winner_index() is None and "diverged" in bars.detail.text()
     assert bars.values[1].toPlainText() == "diverged"
@@ -432,3 +435,17 @@ def test_a_remembered_model_or_data_folder_that_cannot_load_never_stops_the_app(
     assert started.session.dataset is not None and str(bad) not in started.session.dataset.source
     notice = started.statusBar().currentMessage()
     assert str(bad) in notice and "not loaded" in notice
+
+
+def test_an_untrained_model_names_no_winner(window, draw):
+    """Untrained networks answer noise (0.0179 against 0.017): no big orange winner."""
+    window.session.set_model(rule_class("oja")(), None)
+    draw(window.canvas, [[(0.5, 0.2), (0.5, 0.8)]])
+    window.refresh_answer()
+    assert window.prediction() is None
+    assert window.bars.winner.text() == "untrained"
+    assert "noise" in window.bars.detail.text()
+    assert all(brush == style.BAR for brush in window.bars.bars.opts["brushes"])
+    window.session.load_default_model()
+    window.refresh_answer()
+    assert window.prediction() == "1" and window.bars.winner.text() == "1"
