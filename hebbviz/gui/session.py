@@ -93,6 +93,7 @@ class Session(QObject):
         self.dataset: Dataset | None = None
         self.store = DrawingStore()
         self.kernels_ready = False
+        self._taught = False  # the model learned outside a run since it was opened or saved
 
     # -- the model --------------------------------------------------------------------------
 
@@ -113,6 +114,7 @@ class Session(QObject):
             self.model = model
         self.metadata = dict(metadata or {})
         self.path = path
+        self._taught = False
         self.modelChanged.emit()
 
     def open_model(self, path: str | Path) -> None:
@@ -139,6 +141,7 @@ class Session(QObject):
         path = Path(path)
         self.metadata = save_model(path, self.snapshot(), self.metadata)
         self.path = path
+        self._taught = False
         self.remember_model(path)
 
     def remember_model(self, path: Path) -> None:
@@ -179,6 +182,11 @@ class Session(QObject):
         """Replace the current model by ``model``, untrained."""
         self.set_model(model, {"data_source": "untrained"})
 
+    def unsaved(self) -> bool:
+        """Whether closing or replacing the model would lose learning: trained here and not
+        saved, or taught since it was opened or saved."""
+        return self._taught or (self.path is None and self.trained())
+
     def trained(self) -> bool:
         """Whether the current model has learned any image (untrained networks answer noise)."""
         with self.lock:
@@ -212,6 +220,7 @@ class Session(QObject):
         with self.lock:
             before = float(model.label_norms(image[None])[0, label])
             model.learn(image, label)
+            self._taught = True
             after = float(model.label_norms(image[None])[0, label])
             diverged = bool(model.diverged[label])
         name = self.classes()[label]
