@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -103,14 +104,20 @@ class CentralView(QSplitter):
         answer_layout = QVBoxLayout(answer)
         header = QHBoxLayout()
         header.addWidget(heading("3  Every network answers; the longest wins"), 1)
-        help_button = QPushButton("What am I looking at?")
-        help_button.setToolTip("How norm-based cognition works (F1)")
-        help_button.clicked.connect(self.helpRequested)
-        header.addWidget(help_button)
+        self.help_button = QPushButton("What am I looking at?")
+        self.help_button.setToolTip("How norm-based cognition works (F1)")
+        self.help_button.clicked.connect(self.helpRequested)
+        header.addWidget(self.help_button)
         answer_layout.addLayout(header)
         answer_layout.addWidget(self.bars, 5)
         answer_layout.addWidget(self.contributions, 6)
         answer_layout.addWidget(self.firing, 5)
+        for view in answer.findChildren(pg.GraphicsView):
+            # a plot's size hint is the size it had last: the parts share the height by their
+            # stretch alone, the same every time (as before the classroom view, after it)
+            policy = view.sizePolicy()
+            policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+            view.setSizePolicy(policy)
         answer.setMinimumSize(ANSWER_MIN_SIZE)
         self.tabs = QTabWidget()
         self.tabs.addTab(answer, "Answer")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from hebbviz.gui import style
@@ -42,6 +42,20 @@ def significant_digits(a: float, b: float, least: int = 3, most: int = 8) -> int
     return most
 
 
+def widest_text(font: QFont, texts: list[str]) -> int:
+    """The width (pixels) of the widest of ``texts`` in ``font``."""
+    metrics = QFontMetrics(font)
+    return max((metrics.horizontalAdvance(text) for text in texts), default=0)
+
+
+def pixel_font(pixels: int, bold: bool = False) -> QFont:
+    """The application's font, ``pixels`` high."""
+    font = QFont()
+    font.setPixelSize(max(1, pixels))
+    font.setBold(bold)
+    return font
+
+
 class NormBars(QWidget):
     """A bar chart of every label's answer norm, with the winner highlighted and named."""
 
@@ -50,6 +64,11 @@ class NormBars(QWidget):
         self._classes: tuple[str, ...] = ()
         self._norms: np.ndarray | None = None
         self._trained = True
+        self._type_px: int | None = None  # the classroom view's type size
+        self._value_room = VALUE_ROOM_PX
+        self._usual: list[tuple] = []  # the axes' sizes before the classroom view
+        self._usual_label: dict[str, str] = {}
+        self._value_px: int | None = None  # the values' type size in the classroom view
 
         self.winner = QLabel()
         self.winner.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -100,6 +119,7 @@ class NormBars(QWidget):
         for item in self.values:
             self.plot.removeItem(item)
         self.values = []
+        self._value_px = None  # new values: their size is fitted again in large type
         for _ in self._classes:
             text = pg.TextItem(anchor=(0.5, 1.0), color="#2b2f36")
             self.plot.addItem(text)
@@ -143,7 +163,7 @@ class NormBars(QWidget):
         self.bars.setOpts(x=np.arange(n), height=heights, brushes=brushes)
         top = max(float(heights.max()), 1e-12)
         # room above the tallest bar for its value, however short the plot
-        room = VALUE_ROOM_PX / max(self.plot.getViewBox().height(), VALUE_ROOM_PX * 4)
+        room = self._value_room / max(self.plot.getViewBox().height(), self._value_room * 4)
         self.plot.setYRange(0, top / (1 - room), padding=0)
         order = np.argsort(-heights, kind="stable")
         runner_up = int(order[1]) if n > 1 else int(order[0])
@@ -152,6 +172,8 @@ class NormBars(QWidget):
             text.setText(f"{value:.{digits}g}" if np.isfinite(value) else "diverged")
             text.setColor(style.ACCENT if i == winner else "#2b2f36")
             text.setPos(i, heights[i] + top * 0.01)
+        if self._type_px is not None:
+            self._fit_values()
         if not self._trained:
             self.winner.setText("untrained")
             self.winner.setStyleSheet(f"color: {style.MUTED_TEXT};")
@@ -188,6 +210,54 @@ class NormBars(QWidget):
         self.detail.setText(
             f"{name}'s network answers longest: {value} (next: {second}, {next_value})"
         )
+
+    def set_type_size(self, pixels: int | None) -> None:
+        """Name the bars in ``pixels``-high type, their values and the axis in half that (the
+        classroom view); None: the usual type, exactly as before."""
+        if pixels == self._type_px:
+            return
+        bottom, left = self.plot.getAxis("bottom"), self.plot.getAxis("left")
+        if self._type_px is None:  # how the axes are now, to go back to
+            self._usual = [
+                (a, a.textWidth, a.textHeight, a.fixedWidth, a.fixedHeight) for a in (bottom, left)
+            ]
+            self._usual_label = dict(left.labelStyle)
+        self._type_px = pixels
+        if pixels is None:
+            for axis, text_width, text_height, width, height in self._usual:
+                axis.setTickFont(None)
+                axis.textWidth, axis.textHeight = text_width, text_height
+                axis.setWidth(width)
+                axis.setHeight(height)
+            left.labelStyle = self._usual_label
+            left.setLabel("answer length")
+            for text in self.values:
+                text.setFont(QFont())
+            self._value_room = VALUE_ROOM_PX
+            self._value_px = None
+        else:
+            half = pixels // 2
+            bottom.setTickFont(pixel_font(pixels, bold=True))
+            bottom.setHeight(int(pixels * 1.6))
+            left.setTickFont(pixel_font(half))
+            left.setLabel("answer length", **{"font-size": f"{half}px"})
+            digits = QFontMetrics(pixel_font(half)).horizontalAdvance("0.0000")
+            left.setWidth(digits + int(half * 1.8))  # the values and the axis title beside them
+            self._value_px = None  # fitted by set_norms
+            self._value_room = int(half * 1.6)
+        self.set_norms(self._norms)
+
+    def _fit_values(self) -> None:
+        """In large type, the values as large as fits over their bars without overlapping."""
+        largest = self._type_px // 2
+        texts = [text.toPlainText() for text in self.values]
+        wide = widest_text(pixel_font(largest), texts)
+        room = 0.92 * self.plot.getViewBox().width() / max(len(texts), 1)
+        pixels = largest if wide <= room else max(8, int(largest * room / wide))
+        if pixels != self._value_px:
+            self._value_px = pixels
+            for text in self.values:
+                text.setFont(pixel_font(pixels))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)

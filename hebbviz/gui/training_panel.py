@@ -194,6 +194,15 @@ class TrainingPanel(QWidget):
         self.extras.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.extras.setMinimumHeight(self.extras.minimumSizeHint().height())
         layout.addWidget(self.extras, 1)
+        layout.addStretch(0)  # takes the room when only the controls show (set_compact)
+        self._details = (
+            self.settings_scroll,
+            self.progress,
+            self.rate_label,
+            self.status,
+            self.extras,
+        )
+        """What the classroom view hides."""
 
         self._fill_data_choices()
         self._on_rule_chosen(self.rule_choice.currentText())
@@ -216,6 +225,11 @@ class TrainingPanel(QWidget):
 
     def pause(self, paused: bool = True) -> None:
         self.pause_button.setChecked(paused)
+
+    def set_compact(self, compact: bool) -> None:
+        """Show only Start, Pause, Step, Reset and the speed (the classroom view), or all."""
+        for widget in self._details:
+            widget.setVisible(not compact)
 
     # -- what it is told --------------------------------------------------------------------
 

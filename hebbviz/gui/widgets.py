@@ -23,6 +23,7 @@ MIN_STATUS_WIDTH = 60
 
 def heading(text: str) -> QLabel:
     label = QLabel(text)
+    label.setObjectName("heading")  # the classroom view's style sheet enlarges headings
     label.setWordWrap(True)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -105,9 +106,14 @@ class FittedButton(QPushButton):
         self.texts = texts
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, self)
-        room = 2 * (self.fontMetrics().averageCharWidth() + margin)
-        return QSize(widest(self, self.texts) + room, super().sizeHint().height())
+        usual = super().sizeHint()
+        if self.style().metaObject().className() == "QStyleSheetStyle":
+            # a style sheet's padding and border count, and it sets no least width
+            room = usual.width() - self.fontMetrics().horizontalAdvance(self.text())
+        else:  # the style's least width (80 pixels in Fusion) is too wide for a narrow dock
+            margin = self.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, self)
+            room = 2 * (self.fontMetrics().averageCharWidth() + margin)
+        return QSize(widest(self, self.texts) + room, usual.height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return self.sizeHint()
