@@ -449,3 +449,33 @@ def test_an_untrained_model_names_no_winner(window, draw):
     window.session.load_default_model()
     window.refresh_answer()
     assert window.prediction() == "1" and window.bars.winner.text() == "1"
+
+
+@pytest.mark.parametrize("view", ["classroom", "metrics"])
+def test_screenshot_of_any_view_at_any_size(tmp_path, view):
+    out = tmp_path / f"{view}.png"
+    result = _hebbviz(
+        "--screenshot", str(out), "--view", view, "--size", "1366x768", env_dir=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    with Image.open(out) as picture:
+        assert picture.size == (1366, 768)
+        pixels = np.asarray(picture.convert("RGB")).astype(int)
+    accent = np.abs(pixels - [232, 93, 4]).sum(axis=2) < 30
+    if view == "classroom":  # the winner, huge: over 60 rows with more orange than a bar has
+        assert np.count_nonzero(accent.sum(axis=1) > 40) > 60
+    else:
+        navy = (np.abs(pixels - [8, 48, 107]).sum(axis=2) < 40).sum()
+        assert navy > 100  # the confusion matrix's diagonal: the model was scored
+
+
+@pytest.mark.parametrize(
+    "args", [["--view", "weights"], ["--screenshot", "x.png", "--size", "big"]], ids=str
+)
+def test_view_and_size_mistakes_exit_2_with_one_line(args, capsys):
+    from hebbviz.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1
