@@ -75,14 +75,13 @@ class CentralView(QSplitter):
         draw_layout.addWidget(self.canvas)
         draw_layout.addLayout(buttons)
         draw_layout.addSpacing(12)
-        draw_layout.addWidget(
-            caption(
-                "<b>How it works.</b> Ten small networks, one per label, each learned only from "
-                "images of its own label with a Hebbian rule: no backpropagation, nothing "
-                "optimised. Every network answers your drawing; the label whose answer is "
-                "longest wins. Press F1 for more."
-            )
+        self.how_it_works = caption(
+            "<b>How it works.</b> Ten small networks, one per label, each learned only from "
+            "images of its own label with a Hebbian rule: no backpropagation, nothing "
+            "optimised. Every network answers your drawing; the label whose answer is "
+            "longest wins. Press F1 for more."
         )
+        draw_layout.addWidget(self.how_it_works)
         draw_layout.addStretch(1)
 
         seen = QWidget()

@@ -87,6 +87,7 @@ class Classroom:
             central.help_button,
             central.undo_button,
             central.pen_choice,
+            central.how_it_works,
         )
         if active:
             self.normal = NormalLayout(

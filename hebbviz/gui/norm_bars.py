@@ -66,7 +66,7 @@ class NormBars(QWidget):
         self._trained = True
         self._type_px: int | None = None  # the classroom view's type size
         self._value_room = VALUE_ROOM_PX
-        self._usual: list[tuple] = []  # the axes' sizes before the classroom view
+        self._usual: tuple = ()  # the axes' room before the classroom view
         self._usual_label: dict[str, str] = {}
         self._value_px: int | None = None  # the values' type size in the classroom view
 
@@ -218,17 +218,18 @@ class NormBars(QWidget):
             return
         bottom, left = self.plot.getAxis("bottom"), self.plot.getAxis("left")
         if self._type_px is None:  # how the axes are now, to go back to
-            self._usual = [
-                (a, a.textWidth, a.textHeight, a.fixedWidth, a.fixedHeight) for a in (bottom, left)
-            ]
+            # the bottom axis's height, the left one's width, and their text room
+            self._usual = (bottom.textHeight, bottom.fixedHeight, left.textWidth, left.fixedWidth)
             self._usual_label = dict(left.labelStyle)
         self._type_px = pixels
         if pixels is None:
-            for axis, text_width, text_height, width, height in self._usual:
-                axis.setTickFont(None)
-                axis.textWidth, axis.textHeight = text_width, text_height
-                axis.setWidth(width)
-                axis.setHeight(height)
+            text_height, height, text_width, width = self._usual
+            bottom.setTickFont(None)
+            bottom.textHeight = text_height
+            bottom.setHeight(height)
+            left.setTickFont(None)
+            left.textWidth = text_width
+            left.setWidth(width)
             left.labelStyle = self._usual_label
             left.setLabel("answer length")
             for text in self.values:

@@ -53,6 +53,7 @@ def test_classroom_view_is_large_unclipped_and_leaves_the_layout_exactly_as_it_w
     window.refresh_answer()
     settle()
     before = layout_of(window)
+    picture = window.grab().toImage()
     usual_winner = QLabel.fontInfo(window.bars.winner).pixelSize()
     dock_width = window.dock.width()
 
@@ -81,6 +82,7 @@ def test_classroom_view_is_large_unclipped_and_leaves_the_layout_exactly_as_it_w
     after = layout_of(window)
     changed = [type(w).__name__ for w in before if after.get(w) != before[w]]
     assert changed == []
+    assert window.grab().toImage() == picture  # to the pixel
 
 
 @pytest.fixture
