@@ -49,6 +49,21 @@ def sequential_colormap() -> pg.ColorMap:
     return pg.ColorMap([0.0, 1.0], [(255, 255, 255), (8, 48, 107)])
 
 
+class CountAxis(pg.AxisItem):
+    """An axis of counts written short (20k, 1.5M), so a narrow plot's labels never touch."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        return [short_count(value * scale) for value in values]
+
+
+def short_count(value: float) -> str:
+    """``value`` in at most about four characters: 950, 20k, 1.5M."""
+    for factor, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
 class AccuracyCurve(pg.PlotWidget):
     """Validation accuracy (percent) against images seen, with the paper's ~75% line (named on
     the right axis, where the curve never hides it). Before the first measurement it says why it
@@ -57,7 +72,7 @@ class AccuracyCurve(pg.PlotWidget):
     EMPTY = "No accuracy yet: it is measured about 20 times while a model trains."
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"bottom": CountAxis("bottom")})
         self.seen: list[int] = []
         self.accuracy: list[float] = []
         self.setMenuEnabled(False)

@@ -193,6 +193,7 @@ def test_the_accuracy_curve_explains_its_empty_state_and_spans_each_new_run(wind
     assert curve.viewRange()[0][1] == pytest.approx(6000, rel=0.05)
     curve.clear_points(300)  # a new, shorter run: the axis is its own
     assert curve.viewRange()[0][1] == pytest.approx(300, rel=0.05)
+    assert bottom.tickStrings([20_000, 40_000], 1, 20_000) == ["20k", "40k"]  # short: no overlap
     in_plot = [i for i in curve.getViewBox().allChildren() if isinstance(i, pg.TextItem)]
     assert not any("paper" in item.toPlainText() for item in in_plot)  # beside, never over
 
