@@ -19,6 +19,21 @@ from hebbviz.errors import HebbvizError
 
 COMMANDS = (info, train, evaluate, sweep, paper, bench, download)
 
+VIEWS = ("answer", "weights", "metrics", "paper", "classroom")
+"""What ``--screenshot --view`` can show."""
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``WxH`` (e.g. 1366x768) as (width, height); a mistake is an argparse error."""
+    width, _, height = text.lower().partition("x")
+    try:
+        size = int(width), int(height)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is no size; give WxH, e.g. 1366x768") from None
+    if min(size) < 200 or max(size) > 10_000:
+        raise argparse.ArgumentTypeError(f"{text}: give a width and height of 200 to 10000 pixels")
+    return size
+
 
 class OneLineErrorParser(argparse.ArgumentParser):
     """An argument parser whose mistakes are one line on stderr (and exit status 2)."""
@@ -41,6 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshot", metavar="PATH", help="build the window offscreen, save a PNG, and exit"
     )
     parser.add_argument(
+        "--view",
+        choices=VIEWS,
+        help="with --screenshot: the view to show (default answer; classroom is the F11 view)",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=window_size,
+        help="with --screenshot: the window's size in pixels (default 1920x1000)",
+    )
+    parser.add_argument(
         "--draw-sample",
         metavar="N",
         type=int,
@@ -56,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``hebbviz``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.screenshot is None and (args.view or args.size):
+        parser.error("--view and --size go with --screenshot")
     try:
         if args.command is None:
             from hebbviz.gui.app import run_app  # Qt is imported only for the app

@@ -35,8 +35,9 @@ def run_app(args: argparse.Namespace) -> int:
     args : argparse.Namespace
         ``model`` (a model file, else the last one used, else the shipped default),
         ``data_dir`` / ``dataset`` (see :func:`hebbviz.commands.common.dataset_from_args`),
-        ``screenshot`` (a PNG path: build the window offscreen, save it, exit) and
-        ``draw_sample`` (a validation digit to put on the canvas first).
+        ``screenshot`` (a PNG path: build the window offscreen, save it, exit) with ``view``
+        and ``size`` (what to show, at what size), and ``draw_sample`` (a validation digit to
+        put on the canvas first).
 
     Raises
     ------
@@ -63,7 +64,15 @@ def run_app(args: argparse.Namespace) -> int:
         session.load_startup_model()
     if args.screenshot is not None:
         try:
-            save_screenshot(window, Path(args.screenshot), args.draw_sample, data_dir, name)
+            save_screenshot(
+                window,
+                Path(args.screenshot),
+                args.draw_sample,
+                data_dir,
+                name,
+                args.size or SCREENSHOT_SIZE,
+                args.view or "answer",
+            )
         finally:
             window.close()
             window.deleteLater()
@@ -91,9 +100,11 @@ def save_screenshot(
     data_dir: str | None,
     name: str | None,
     size: tuple[int, int] = SCREENSHOT_SIZE,
+    view: str = "answer",
 ) -> None:
     """Render the whole window, ``size`` pixels, with validation digit ``sample`` (default 0)
-    drawn, into a PNG.
+    drawn and ``view`` shown, into a PNG: the Answer, Weights, Metrics (the model scored on the
+    validation split first) or Paper tab, or the classroom view (F11).
 
     Everything runs in this thread, so the picture shows the finished answer.
     """
@@ -102,7 +113,9 @@ def save_screenshot(
 
     from hebbviz import kernels
     from hebbviz.data.sources import open_dataset
+    from hebbviz.evaluation import label_norms, score
     from hebbviz.gui.classroom import save_png
+    from hebbviz.models.base import winning_labels
 
     if path.suffix.lower() != ".png":
         raise HebbvizError(f"{path}: a screenshot is saved as PNG; give a path ending in .png")
@@ -110,12 +123,27 @@ def save_screenshot(
     if not folder.is_dir():
         raise HebbvizError(f"{path}: no such folder {folder}")
     kernels.warm_up()
-    window.session.set_dataset(open_dataset(data_dir, name))
-    window.session.mark_kernels_ready()
+    session = window.session
+    session.set_dataset(open_dataset(data_dir, name))
+    session.mark_kernels_ready()
     window.show_validation_digit(0 if sample is None else sample)
     window.resize_to(QSize(*size))
     window.show()
+    tabs = {"weights": window.weight_view, "metrics": window.metrics_view}
+    tabs["paper"] = window.paper_view
+    if view in tabs:
+        window.tabs.setCurrentWidget(tabs[view])
+    if view == "metrics":
+        val = session.dataset.val
+        norms = label_norms(session.snapshot(), val.images)
+        window.metrics_view.show_evaluation(score(norms, val.labels), val, winning_labels(norms))
+    if view == "classroom":
+        window.classroom.set_active(True, height=size[1])
+        window.showNormal()  # offscreen, full screen is the platform's screen: this size instead
+        window.resize(QSize(*size))
     QApplication.processEvents()
     window.refresh_answer()
+    if view == "weights":
+        window.weight_view.redraw()
     QApplication.processEvents()
     save_png(window, path)

@@ -30,9 +30,19 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from hebbviz.gui import style
 from hebbviz.preprocess import BOX, SIDE, frame_drawing
 
-BRUSH_WIDTH = 0.07
-"""Brush diameter as a fraction of the canvas side: about MNIST's stroke width for a digit drawn
-across most of the canvas."""
+PEN_WIDTHS = {"thin": 0.045, "medium": 0.07, "thick": 0.1}
+"""The pen's diameters, as fractions of the canvas side. Medium is about MNIST's stroke width for
+a digit drawn across most of the canvas."""
+
+DEFAULT_PEN = "medium"
+
+FULL_SIZE = 0.72
+"""The size (fraction of the canvas side) of a digit drawn across most of the canvas: about the
+share of MNIST's 28x28 grid its 20x20 box takes. Strokes are classified as if drawn this size
+(see :meth:`DrawingCanvas.ink_at_full_size`)."""
+
+LEAST_SIZE = 0.01
+"""A drawing smaller than this (a dot) is enlarged as if it were this size."""
 
 MINIMUM_SIDE = 240
 """The canvas is never smaller than this (pixels), so the window fits a laptop screen."""
@@ -87,6 +97,7 @@ class DrawingCanvas(QWidget):
         self._framed: np.ndarray | None = None  # framed_image, until the drawing changes
         self.version = 0
         """Counts the drawing's changes (to tell whether a framing is still of the drawing)."""
+        self.pen_width = PEN_WIDTHS[DEFAULT_PEN]
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -144,16 +155,44 @@ class DrawingCanvas(QWidget):
         self._digit = gray_image(image28)
         self._changed(repaint_all=True)
 
-    def render_ink(
-        self, side: int = RENDER_SIDE, strokes: list[list[QPointF]] | None = None
-    ) -> np.ndarray:
-        """The drawing (or ``strokes`` over the digit shown) as a (side, side) uint8 image, ink
-        high, anti-aliased."""
+    def set_pen_width(self, width: float) -> None:
+        """The pen's diameter (a fraction of the canvas side) for the strokes, old and new."""
+        self.pen_width = width
+        self._changed(repaint_all=True)
+
+    def render_ink(self, side: int = RENDER_SIDE) -> np.ndarray:
+        """The drawing as seen on the canvas: a (side, side) uint8 image, ink high,
+        anti-aliased."""
+        return self._render(side, self._strokes)
+
+    def ink_at_full_size(self, side: int = RENDER_SIDE) -> np.ndarray:
+        """The drawing as the networks get it before framing: its strokes redrawn, with the same
+        pen, as if the digit had been drawn :data:`FULL_SIZE` across the canvas (see
+        :meth:`_at_full_size`)."""
+        return self._render(side, self._at_full_size(self._strokes))
+
+    def _at_full_size(self, strokes: list[list[QPointF]]) -> list[list[QPointF]]:
+        """``strokes`` scaled to :data:`FULL_SIZE` across the canvas.
+
+        Framing scales a digit to a fixed size; scaling the strokes first keeps the pen's width
+        in proportion, so a digit drawn small in a corner is framed with the same stroke width
+        as the same digit drawn large (not as a fat blob). A digit put on the canvas by
+        :meth:`show_digit` is kept as it is, with any strokes on it.
+        """
+        if self._digit is not None or not strokes:
+            return strokes
+        points = np.array([(p.x(), p.y()) for stroke in strokes for p in stroke])
+        low, high = points.min(axis=0), points.max(axis=0)
+        scale = FULL_SIZE / max(float((high - low).max()), LEAST_SIZE)
+        centre = QPointF(*((low + high) / 2))
+        middle = QPointF(0.5, 0.5)
+        return [[middle + (p - centre) * scale for p in stroke] for stroke in strokes]
+
+    def _render(self, side: int, strokes: list[list[QPointF]]) -> np.ndarray:
         image = QImage(side, side, QImage.Format.Format_Grayscale8)
         image.fill(0)
         painter = QPainter(image)
         square = QRectF(0, 0, side, side)
-        strokes = self._strokes if strokes is None else strokes
         self._paint_content(painter, square, QColor(255, 255, 255), strokes, digit=True)
         painter.end()
         return image_pixels(image)
@@ -179,7 +218,7 @@ class DrawingCanvas(QWidget):
         strokes = [list(stroke) for stroke in self._strokes]
 
         def frame() -> np.ndarray | None:
-            image = frame_drawing(self.render_ink(strokes=strokes))
+            image = frame_drawing(self._render(RENDER_SIDE, self._at_full_size(strokes)))
             if image is not None:
                 image.flags.writeable = False
             return image
@@ -245,7 +284,7 @@ class DrawingCanvas(QWidget):
                 square.width(), square.height()
             )
             moved = to_widget.map(QPolygonF(tail)).boundingRect()
-            margin = BRUSH_WIDTH * square.width() / 2 + 2  # the pen's radius, and antialiasing
+            margin = self.pen_width * square.width() / 2 + 2  # the pen's radius, antialiasing
             self.update(moved.adjusted(-margin, -margin, margin, margin).toAlignedRect())
         self.drawingChanged.emit()
 
@@ -317,14 +356,15 @@ class DrawingCanvas(QWidget):
             QTransform.fromTranslate(square.x(), square.y()).scale(square.width(), square.height()),
             combine=True,
         )
-        pen = QPen(ink, BRUSH_WIDTH, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        width = self.pen_width
+        pen = QPen(ink, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for stroke in strokes:
             if len(stroke) == 1:  # a tap: a dot of the brush's width, as a pen leaves
                 dot = QPainterPath()
-                dot.addEllipse(stroke[0], BRUSH_WIDTH / 2, BRUSH_WIDTH / 2)
+                dot.addEllipse(stroke[0], width / 2, width / 2)
                 painter.fillPath(dot, ink)
             else:
                 painter.drawPath(smooth_path(stroke))

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QPushButton,
     QSizePolicy,
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hebbviz.gui.canvas import DrawingCanvas, FramedView
+from hebbviz.gui.canvas import DEFAULT_PEN, PEN_WIDTHS, DrawingCanvas, FramedView
 from hebbviz.gui.contributions import ContributionMaps
 from hebbviz.gui.firing_maps import FiringMaps
 from hebbviz.gui.norm_bars import NormBars
@@ -31,9 +33,12 @@ class CentralView(QSplitter):
     Signals
     -------
     helpRequested()
+    penChosen(str)
+        A pen width was chosen (its name in :data:`~hebbviz.gui.canvas.PEN_WIDTHS`).
     """
 
     helpRequested = Signal()
+    penChosen = Signal(str)
 
     def __init__(self, classes: tuple[str, ...], parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -50,10 +55,19 @@ class CentralView(QSplitter):
         self.undo_button = QPushButton("Undo stroke (Ctrl+Z)")
         self.undo_button.setToolTip("Take back the last stroke (Ctrl+Z)")
         self.undo_button.clicked.connect(self.canvas.undo)
+        self.pen_choice = QComboBox()
+        self.pen_choice.addItems([f"{name} pen" for name in PEN_WIDTHS])
+        self.pen_choice.setToolTip(
+            "The pen's width. A digit is read at the same stroke width whatever size you draw "
+            "it: small strokes are scaled with the digit."
+        )
+        self.pen_choice.currentIndexChanged.connect(self._on_pen_chosen)
+        self.show_pen(DEFAULT_PEN)
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.pen_choice)
 
         draw = QWidget()
         draw_layout = QVBoxLayout(draw)
@@ -61,14 +75,13 @@ class CentralView(QSplitter):
         draw_layout.addWidget(self.canvas)
         draw_layout.addLayout(buttons)
         draw_layout.addSpacing(12)
-        draw_layout.addWidget(
-            caption(
-                "<b>How it works.</b> Ten small networks, one per label, each learned only from "
-                "images of its own label with a Hebbian rule: no backpropagation, nothing "
-                "optimised. Every network answers your drawing; the label whose answer is "
-                "longest wins. Press F1 for more."
-            )
+        self.how_it_works = caption(
+            "<b>How it works.</b> Ten small networks, one per label, each learned only from "
+            "images of its own label with a Hebbian rule: no backpropagation, nothing "
+            "optimised. Every network answers your drawing; the label whose answer is "
+            "longest wins. Press F1 for more."
         )
+        draw_layout.addWidget(self.how_it_works)
         draw_layout.addStretch(1)
 
         seen = QWidget()
@@ -90,14 +103,20 @@ class CentralView(QSplitter):
         answer_layout = QVBoxLayout(answer)
         header = QHBoxLayout()
         header.addWidget(heading("3  Every network answers; the longest wins"), 1)
-        help_button = QPushButton("What am I looking at?")
-        help_button.setToolTip("How norm-based cognition works (F1)")
-        help_button.clicked.connect(self.helpRequested)
-        header.addWidget(help_button)
+        self.help_button = QPushButton("What am I looking at?")
+        self.help_button.setToolTip("How norm-based cognition works (F1)")
+        self.help_button.clicked.connect(self.helpRequested)
+        header.addWidget(self.help_button)
         answer_layout.addLayout(header)
         answer_layout.addWidget(self.bars, 5)
         answer_layout.addWidget(self.contributions, 6)
         answer_layout.addWidget(self.firing, 5)
+        for view in answer.findChildren(pg.GraphicsView):
+            # a plot's size hint is the size it had last: the parts share the height by their
+            # stretch alone, the same every time (as before the classroom view, after it)
+            policy = view.sizePolicy()
+            policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+            view.setSizePolicy(policy)
         answer.setMinimumSize(ANSWER_MIN_SIZE)
         self.tabs = QTabWidget()
         self.tabs.addTab(answer, "Answer")
@@ -113,3 +132,15 @@ class CentralView(QSplitter):
         self.setStretchFactor(1, 2)
         self.setSizes([700, 560])
         self.setChildrenCollapsible(False)
+
+    def show_pen(self, name: str) -> None:
+        """Draw with pen ``name`` (of :data:`~hebbviz.gui.canvas.PEN_WIDTHS`; another name is
+        ignored)."""
+        if name in PEN_WIDTHS:
+            self.pen_choice.setCurrentIndex(list(PEN_WIDTHS).index(name))
+            self.canvas.set_pen_width(PEN_WIDTHS[name])
+
+    def _on_pen_chosen(self, index: int) -> None:
+        name = list(PEN_WIDTHS)[index]
+        self.canvas.set_pen_width(PEN_WIDTHS[name])
+        self.penChosen.emit(name)

@@ -2,55 +2,131 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QRect
+from PySide6.QtWidgets import QFileDialog, QLayout, QMessageBox, QWidget
 
 from hebbviz.atomic_file import atomic_write
 from hebbviz.errors import HebbvizError
 
+if TYPE_CHECKING:
+    from hebbviz.gui.main_window import MainWindow
+
 CLASSROOM_STYLE = """
 QWidget { font-size: 17pt; }
 QLabel, QCheckBox, QGroupBox { color: #000000; }
+QLabel#heading { font-size: 19pt; font-weight: bold; }
+QLabel#winner { font-size: %(winner)dpx; font-weight: bold; }
 QGroupBox { font-weight: bold; }
-QPushButton { border: 2px solid #000000; padding: 6px 14px; background: #ffffff; }
+QPushButton { border: 2px solid #000000; padding: 6px 10px; background: #ffffff; }
+#training-dock QWidget { font-size: 14pt; }
 QPushButton:checked, QPushButton:pressed { background: #ffd166; }
-QProgressBar { border: 2px solid #000000; height: 28px; text-align: center; }
-QProgressBar::chunk { background: #e85d04; }
+QPushButton:disabled { color: #8a8a8a; border-color: #8a8a8a; }
 QTabBar::tab { padding: 8px 18px; }
 QTabBar::tab:selected { background: #000000; color: #ffffff; }
 """
+"""The classroom view's look: large type, black on white, thick borders; the winner's size
+(pixels) is filled in from the screen's height. The Training dock's controls are for the
+teacher at the computer: they are large, not huge."""
+
+WINNER_SHARE = 1 / 6
+"""The winner's type is this share of the screen's height (180 pixels on a 1080-pixel one)."""
+
+LABEL_SHARE = 1 / 24
+"""The bars' labels are this share of the screen's height (45 pixels on a 1080-pixel one)."""
+
+
+@dataclass
+class NormalLayout:
+    """What the classroom view changes, as it was before."""
+
+    geometry: QRect
+    state: QByteArray
+    splitter: list[int]
+    maximized: bool
+    style: str
+    shown: dict[QWidget, bool]
 
 
 class Classroom:
-    """Toggles ``window`` between its normal look and the classroom view."""
+    """Toggles the window between its normal look and the classroom view: full screen, the
+    winner and the bars' labels huge, high contrast, the Training dock reduced to its controls,
+    no menu or status bar. Leaving it restores the layout exactly as it was.
 
-    def __init__(self, window: QMainWindow) -> None:
+    Parameters
+    ----------
+    window : MainWindow
+    """
+
+    def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.active = False
-        self._was_maximized = False
-        self._style = ""
+        self.normal: NormalLayout | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.normal is not None
 
     def toggle(self) -> None:
         self.set_active(not self.active)
 
-    def set_active(self, active: bool) -> None:
-        """Full screen with large, high-contrast type, or back to how it was."""
+    def set_active(self, active: bool, height: int | None = None) -> None:
+        """Enter (sized for a screen ``height`` pixels high: the window's screen's by default)
+        or leave the classroom view."""
         if active == self.active:
             return
-        self.active = active
+        window = self.window
+        central = window.central
+        hidden = (  # the menus' keys still work; the pen and Undo have their keys (Ctrl+Z)
+            window.menuBar(),
+            window.statusBar(),
+            central.contributions,
+            central.firing,
+            central.help_button,
+            central.undo_button,
+            central.pen_choice,
+            central.how_it_works,
+        )
         if active:
-            self._was_maximized = self.window.isMaximized()
-            self._style = self.window.styleSheet()
-            self.window.setStyleSheet(CLASSROOM_STYLE)
-            self.window.showFullScreen()
+            self.normal = NormalLayout(
+                window.geometry(),
+                window.saveState(),
+                central.sizes(),
+                window.isMaximized(),
+                window.styleSheet(),
+                {widget: widget.isVisibleTo(window) for widget in hidden},
+            )
+            height = height or window.screen().geometry().height()
+            window.setStyleSheet(CLASSROOM_STYLE % {"winner": int(height * WINNER_SHARE)})
+            for widget in hidden:
+                widget.hide()
+            window.training_panel.set_compact(True)
+            window.bars.set_type_size(int(height * LABEL_SHARE))
+            window.showFullScreen()
+            return
+        normal, self.normal = self.normal, None
+        window.setStyleSheet(normal.style)
+        window.training_panel.set_compact(False)
+        window.bars.set_type_size(None)
+        for widget, shown in normal.shown.items():
+            widget.setVisible(shown)
+        # the minimum sizes of the usual type first, or the window could not shrink back (the
+        # layouts of hidden tabs keep those of the large type otherwise)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        for widget in window.findChildren(QWidget):
+            widget.updateGeometry()  # its size hints as its layout keeps them
+        for layout in window.findChildren(QLayout):
+            layout.invalidate()
+        window.layout().activate()
+        if normal.maximized:
+            window.showMaximized()
         else:
-            self.window.setStyleSheet(self._style)
-            if self._was_maximized:
-                self.window.showMaximized()
-            else:
-                self.window.showNormal()
+            window.showNormal()
+            window.setGeometry(normal.geometry)
+        window.restoreState(normal.state)
+        central.setSizes(normal.splitter)
 
 
 def save_png(widget: QWidget, path: str | Path) -> None:

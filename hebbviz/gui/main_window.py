@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
 from hebbviz.gui.answers import Answer, Answers
+from hebbviz.gui.canvas import DEFAULT_PEN
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
 from hebbviz.gui.detector_view import DetectorView
@@ -41,6 +42,7 @@ from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
 from hebbviz.gui.training_controller import TrainingController
 from hebbviz.gui.training_panel import TrainingPanel
+from hebbviz.gui.unsaved import UnsavedGuard
 from hebbviz.gui.weight_view import WeightView
 from hebbviz.gui.worker import Progress
 from hebbviz.training import SharedLayer
@@ -68,8 +70,9 @@ class MainWindow(QMainWindow):
     Parameters
     ----------
     remember : bool
-        Read and write the user's settings (geometry, recent models, last data folder). Off for
-        screenshots and benchmarks, which must not depend on who runs them.
+        Read and write the user's settings (geometry, recent models, last data folder), and ask
+        before an unsaved model is discarded. Off for screenshots and benchmarks, which must not
+        depend on who runs them nor wait for anyone.
 
     Attributes
     ----------
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
         self.answers = Answers(self.session, self.training, self.canvas, self)
         self.bars, self.contributions = self.central.bars, self.central.contributions
         self.tabs = self.central.tabs
+        self.central.show_pen(self.preferences.pen(DEFAULT_PEN))
         self.setCentralWidget(self.central)
         self.weight_view = WeightView()
         self.detector_view = DetectorView()
@@ -125,6 +129,13 @@ class MainWindow(QMainWindow):
         self.data_label = self.status_view.data_label
         self.kernel_label = self.status_view.kernel_label
         self.files = ModelFiles(self, self.session, self.preferences, self.statusBar())
+        self.unsaved = UnsavedGuard(
+            self,
+            self.session,
+            self.files,
+            interactive=remember,
+            notice=lambda text: self.statusBar().showMessage(text, 15_000),
+        )
         extras = {"recent": self.files.recent_menu, "dock": self.dock.toggleViewAction()}
         self.menu_actions = build_menus(self, self._slots(), extras)
         self.teach_actions = build_teach_actions(self, self.teach)
@@ -181,10 +192,10 @@ class MainWindow(QMainWindow):
                 self.tabs.currentWidget(),
                 f"{self.tabs.tabText(self.tabs.currentIndex())}.png",
             ),
-            "start": lambda: training.start(panel.settings()),
+            "start": self.start_training,
             "pause": lambda: panel.pause(not panel.pause_button.isChecked()),
-            "step": lambda: training.step(panel.settings()),
-            "reset": lambda: training.reset(panel.settings()),
+            "step": self.step_training,
+            "reset": self.reset_training,
             "evaluate": training.evaluate,
             "help": self.show_help,
             "about": lambda: show_about(self),
@@ -197,6 +208,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._show_details)
         self.answers.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.central.helpRequested.connect(self.show_help)
+        self.central.penChosen.connect(self.preferences.remember_pen)
         self.metrics_view.digitChosen.connect(self.canvas.show_digit)
         self.files.saved.connect(self.show_model_info)
 
@@ -213,9 +225,9 @@ class MainWindow(QMainWindow):
         )
         session.notice.connect(self.statusBar().showMessage)
 
-        panel.startRequested.connect(lambda: training.start(panel.settings()))
-        panel.stepRequested.connect(lambda: training.step(panel.settings()))
-        panel.resetRequested.connect(lambda: training.reset(panel.settings()))
+        panel.startRequested.connect(self.start_training)
+        panel.stepRequested.connect(self.step_training)
+        panel.resetRequested.connect(self.reset_training)
         panel.pauseRequested.connect(training.pause)
         panel.rateChanged.connect(training.set_rate)
         panel.dataFolderChosen.connect(lambda folder: session.load_dataset(data_dir=folder))
@@ -238,6 +250,7 @@ class MainWindow(QMainWindow):
         training.stepped.connect(lambda step: panel.show_step(step, self.session.classes()))
         training.curveCleared.connect(panel.show_cleared)
         training.curveCleared.connect(self.metrics_view.curve.clear_points)
+        training.started.connect(self.metrics_view.curve.clear_points)  # its axis: the run's
         training.curvePoint.connect(panel.curve.add_point)
         training.curvePoint.connect(self.metrics_view.curve.add_point)
         training.ended.connect(self._on_run_ended)
@@ -278,6 +291,7 @@ class MainWindow(QMainWindow):
         """Show the framed drawing and every label's answer to it (the per-pixel maps when they
         are in sight: else when they come into it)."""
         self.framed_view.set_image(answer.image)
+        self.bars.set_trained(self.session.trained())
         self.bars.set_norms(answer.norms)
         self._details = answer
         self._show_details()
@@ -290,6 +304,22 @@ class MainWindow(QMainWindow):
         self._details = None
         self.contributions.set_contributions(answer.contributions, self.bars.winner_index())
         self.central.firing.set_maps(*(answer.firing or (None, None)))
+
+    def start_training(self) -> None:
+        """Train a new model with the dock's settings (asking first if the current one has
+        unsaved changes)."""
+        if self.unsaved.may_replace("Start trains a new model"):
+            self.training.start(self.training_panel.settings())
+
+    def step_training(self) -> None:
+        """Learn one image (a new paused run if none is active: asking first, as Start)."""
+        if self.training.running or self.unsaved.may_replace("Step starts a new model"):
+            self.training.step(self.training_panel.settings())
+
+    def reset_training(self) -> None:
+        """Replace the model by an untrained one (asking first if it has unsaved changes)."""
+        if self.unsaved.may_replace("Reset replaces the model by an untrained one"):
+            self.training.reset(self.training_panel.settings())
 
     def prediction(self) -> str | None:
         """The class name shown as the answer, or None (blank canvas, no answer)."""
@@ -442,6 +472,9 @@ class MainWindow(QMainWindow):
         self._help.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if not self.unsaved.may_replace("Closing the window discards it", say=False):
+            event.ignore()
+            return
         self.training.shutdown()
         for download in self.downloads:
             download.abandon()

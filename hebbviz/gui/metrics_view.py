@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QFontMetrics, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -49,11 +49,30 @@ def sequential_colormap() -> pg.ColorMap:
     return pg.ColorMap([0.0, 1.0], [(255, 255, 255), (8, 48, 107)])
 
 
+class CountAxis(pg.AxisItem):
+    """An axis of counts written short (20k, 1.5M), so a narrow plot's labels never touch."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        return [short_count(value * scale) for value in values]
+
+
+def short_count(value: float) -> str:
+    """``value`` in at most about four characters: 950, 20k, 1.5M."""
+    for factor, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
 class AccuracyCurve(pg.PlotWidget):
-    """Validation accuracy (percent) against images seen, with the paper's ~75% line."""
+    """Validation accuracy (percent) against images seen, with the paper's ~75% line (named on
+    the right axis, where the curve never hides it). Before the first measurement it says why it
+    is empty; a new run's axis spans that run's images."""
+
+    EMPTY = "No accuracy yet: it is measured about 20 times while a model trains."
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"bottom": CountAxis("bottom")})
         self.seen: list[int] = []
         self.accuracy: list[float] = []
         self.setMenuEnabled(False)
@@ -68,23 +87,59 @@ class AccuracyCurve(pg.PlotWidget):
                 PAPER_ACCURACY,
                 angle=0,
                 pen=pg.mkPen("#888888", width=1.5, style=Qt.PenStyle.DashLine),
-                label="source paper: ~75%",
-                labelOpts={"position": 0.03, "color": "#555555", "anchors": [(0, 1), (0, 1)]},
             )
         )
+        self.showAxis("right")
+        right = self.getAxis("right")
+        right.setTicks([[(PAPER_ACCURACY, "paper ~75%")]])
+        right.setToolTip("The source paper reports about 75% on MNIST")
+        self.fit_paper_label()
         self.curve = self.plot(pen=pg.mkPen("#e85d04", width=2.5), symbol="o", symbolSize=6)
         self.curve.setSymbolBrush("#e85d04")
+        self.empty = pg.TextItem(self.EMPTY, color="#5f6b7a", anchor=(0.5, 0.5))
+        self.addItem(self.empty)
+        self.setToolTip(
+            "Validation accuracy while a model trains (measured about 20 times a run), against "
+            "the images learned so far; the dashed line is the source paper's ~75%."
+        )
+        self.getViewBox().sigResized.connect(self._wrap_empty)
+        self.clear_points()
 
     def add_point(self, seen: int, accuracy: float) -> None:
         """Append one measurement (``accuracy`` as a fraction)."""
         self.seen.append(seen)
         self.accuracy.append(100.0 * accuracy)
         self.curve.setData(self.seen, self.accuracy)
+        self.empty.hide()
+        self.getAxis("bottom").setStyle(showValues=True)
+        if self._total is None:
+            self.setXRange(0, max(self.seen), padding=0.02)
 
-    def clear_points(self) -> None:
+    def clear_points(self, total: int | None = None) -> None:
+        """No measurement (yet): a new run of ``total`` images (its axis spans them), or none."""
         self.seen.clear()
         self.accuracy.clear()
         self.curve.setData([], [])
+        self._total = total or None
+        right = float(self._total or 1)
+        self.setXRange(0, right, padding=0.02)
+        self.getAxis("bottom").setStyle(showValues=self._total is not None)
+        self.empty.setPos(right / 2, 35)  # below the paper's line
+        self.empty.show()
+
+    def fit_paper_label(self) -> None:
+        """Make the right axis as wide as its one label in its current tick font (at once, not
+        after a first paint)."""
+        right = self.getAxis("right")
+        metrics = QFontMetrics(right.style["tickFont"] or self.font())
+        right.setWidth(metrics.horizontalAdvance("paper ~75%") + 12)
+
+    def _wrap_empty(self) -> None:
+        """Wrap the empty state's text inside the plot; a narrow plot gets its first words."""
+        width = self.getViewBox().width() - 12
+        narrow = width < 150
+        self.empty.setPlainText(self.EMPTY.split(":")[0] + "." if narrow else self.EMPTY)
+        self.empty.setTextWidth(max(60.0, width))
 
 
 def digit_icon(image: np.ndarray, size: int = 56) -> QIcon:

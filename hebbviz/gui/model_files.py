@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStatusBar, QWidget
 
 from hebbviz.errors import HebbvizError
 from hebbviz.gui.preferences import Preferences
-from hebbviz.gui.session import Session
+from hebbviz.gui.session import Session, default_model_path
 
 MODEL_FILTER = "hebbviz models (*.npz);;All files (*)"
 
@@ -63,7 +63,16 @@ class ModelFiles(QObject):
             self.open_model(path)
 
     def save_model_to(self, path: str | Path) -> bool:
-        """Save the current model; errors get a message box. Returns whether it saved."""
+        """Save the current model; errors get a message box. Returns whether it saved. The
+        folder of hebbviz's own files (the shipped models) is refused."""
+        path = Path(path)
+        if path.resolve().parent == default_model_path().resolve().parent:
+            QMessageBox.warning(
+                self.window,
+                "Cannot save model",
+                f"{path}: this is hebbviz's own folder (the shipped models); choose another one.",
+            )
+            return False
         try:
             self.session.save_model(path)
         except HebbvizError as error:
@@ -73,12 +82,31 @@ class ModelFiles(QObject):
         self.status.showMessage(f"Saved {path}", 5000)
         return True
 
-    def choose_save_path(self) -> None:
-        """Ask where to save the current model, then save it."""
-        start = str(self.session.path) if self.session.path else "model.npz"
+    def suggested_save_path(self) -> Path:
+        """Where the Save dialog starts: the folder of the model file used last (never
+        hebbviz's own), else the user's documents, with a name no file has yet."""
+        own = default_model_path().resolve().parent
+        folders = [Path(p).parent for p in self.preferences.recent_models()]
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        folders += [Path(documents) if documents else Path.home(), Path.home()]
+        folder = next(f for f in folders if f.is_dir() and f.resolve() != own)
+        stem = f"{self.session.model.rule}-model"
+        path = folder / f"{stem}.npz"
+        number = 1
+        while path.exists():
+            number += 1
+            path = folder / f"{stem}-{number}.npz"
+        return path
+
+    def choose_save_path(self) -> bool:
+        """Ask where to save the current model, then save it; whether it saved."""
+        start = str(self.suggested_save_path())
         path, _ = QFileDialog.getSaveFileName(self.window, "Save model", start, MODEL_FILTER)
-        if path:
-            self.save_model_to(path if Path(path).suffix else path + ".npz")
+        if not path:
+            return False
+        return self.save_model_to(path if Path(path).suffix else path + ".npz")
 
     def fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -15,6 +15,7 @@ KEY_WINDOW_STATE = "window/state"
 KEY_LAST_MODEL = "model/last"
 KEY_RECENT_MODELS = "model/recent"
 KEY_LAST_DATA_DIR = "data/last_dir"
+KEY_PEN = "drawing/pen"
 MAX_RECENT = 8
 
 
@@ -69,6 +70,15 @@ class Preferences:
     def forget_data_dir(self) -> None:
         if self.remember:
             settings().remove(KEY_LAST_DATA_DIR)
+
+    def pen(self, default: str) -> str:
+        """The pen's width chosen last (a name), else ``default``."""
+        value = settings().value(KEY_PEN) if self.remember else None
+        return str(value) if value else default
+
+    def remember_pen(self, name: str) -> None:
+        if self.remember:
+            settings().setValue(KEY_PEN, name)
 
     def restore_window(self, window: QMainWindow) -> None:
         """The size, place and dock layout of the last run."""

@@ -96,6 +96,7 @@ class Session(QObject):
         self.dataset: Dataset | None = None
         self.store = DrawingStore()
         self.kernels_ready = False
+        self._taught = False  # the model learned outside a run since it was opened or saved
 
     # -- the model --------------------------------------------------------------------------
 
@@ -116,6 +117,7 @@ class Session(QObject):
         self.model = model
         self.metadata = dict(metadata or {})
         self.path = path
+        self._taught = False
         self.modelChanged.emit()
 
     def open_model(self, path: str | Path) -> None:
@@ -142,6 +144,7 @@ class Session(QObject):
         path = Path(path)
         self.metadata = save_model(path, self.snapshot(), self.metadata)
         self.path = path
+        self._taught = False
         self.remember_model(path)
 
     def remember_model(self, path: Path) -> None:
@@ -181,6 +184,16 @@ class Session(QObject):
     def reset_model(self, model: NormClassifier) -> None:
         """Replace the current model by ``model``, untrained."""
         self.set_model(model, {"data_source": "untrained"})
+
+    def unsaved(self) -> bool:
+        """Whether closing or replacing the model would lose learning: trained here and not
+        saved, or taught since it was opened or saved."""
+        return self._taught or (self.path is None and self.trained())
+
+    def trained(self) -> bool:
+        """Whether the current model has learned any image (untrained networks answer noise).
+        Without the lock: it is asked at every answer, and a run may be one piece further."""
+        return bool(np.sum(self.model.seen))
 
     def snapshot(self) -> NormClassifier:
         """A consistent copy of the current model (safe to use in another thread)."""
@@ -225,6 +238,7 @@ class Session(QObject):
         with self.lock:
             before = float(model.label_norms(image[None])[0, label])
             model.learn(image, label)
+            self._taught = True
             after = float(model.label_norms(image[None])[0, label])
             diverged = bool(model.diverged[label])
         name = self.classes()[label]

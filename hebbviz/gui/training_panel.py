@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
-    QPushButton,
     QSizePolicy,
     QSlider,
     QSpinBox,
@@ -35,16 +34,13 @@ from hebbviz.gui.metrics_view import AccuracyCurve
 from hebbviz.gui.run_control import SLOW_MOTION_RATE
 from hebbviz.gui.teach import TeachBox
 from hebbviz.gui.training_controller import RunSettings
-from hebbviz.gui.training_widgets import ParamsForm, StepView
-from hebbviz.gui.widgets import SettingsScroll
+from hebbviz.gui.training_widgets import ParamsForm, SpeedMeter, StepView
+from hebbviz.gui.widgets import FittedButton, FittedLabel, SettingsScroll
 from hebbviz.gui.worker import Progress, Step
 from hebbviz.models import RULES, rule_class
 
 RATES: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, 3000, None)
 """Speed slider positions, images per second (None: full speed)."""
-
-BUTTON_WIDTH = 56
-"""Least width of the Start, Pause, Step and Reset buttons (pixels)."""
 
 
 def rate_text(rate: float | None) -> str:
@@ -126,13 +122,13 @@ class TrainingPanel(QWidget):
         self.rule_choice.currentTextChanged.connect(self._on_rule_chosen)
 
         # controls
-        self.start_button = QPushButton("Start")
+        self.start_button = FittedButton("Start")
         self.start_button.setToolTip("Train a new model with these settings (Ctrl+Return)")
-        self.pause_button = QPushButton("Pause")
+        self.pause_button = FittedButton("Pause", "Resume")
         self.pause_button.setCheckable(True)
-        self.step_button = QPushButton("Step")
+        self.step_button = FittedButton("Step")
         self.step_button.setToolTip("Learn exactly one more image and show its effect")
-        self.reset_button = QPushButton("Reset")
+        self.reset_button = FittedButton("Reset")
         self.reset_button.setToolTip("Stop and start over from an untrained model")
         self.start_button.clicked.connect(self.startRequested)
         self.pause_button.toggled.connect(self._on_pause_toggled)
@@ -140,16 +136,12 @@ class TrainingPanel(QWidget):
         self.reset_button.clicked.connect(self.resetRequested)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.step_button, self.reset_button):
-            button.setMinimumWidth(BUTTON_WIDTH)  # not the style's wide default: a narrow dock
             buttons.addWidget(button)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(RATES) - 1)
         self.speed.setValue(len(RATES) - 1)
         self.speed.setToolTip("From slow motion (one image at a time) to full speed")
-        self.speed_label = QLabel(rate_text(None))
-        self.speed_label.setFixedWidth(
-            max(self.speed_label.fontMetrics().horizontalAdvance(rate_text(r)) for r in RATES)
-        )
+        self.speed_label = FittedLabel(tuple(rate_text(r) for r in reversed(RATES)))
         self.speed_label.setToolTip(
             "Images learned per second; in slow motion each image and the change it makes "
             "are shown (Last step)"
@@ -158,8 +150,15 @@ class TrainingPanel(QWidget):
 
         # progress
         self.progress = QProgressBar()
-        self.progress.setFormat("%v / %m images")
+        self.progress.setTextVisible(False)  # the count is below it, never under the fill
         self.rate_label = QLabel(" ")
+        self.rate_label.setWordWrap(True)
+        self.rate_label.setToolTip(
+            "Images learned, and the speed and time left measured on the clock over the last "
+            "seconds of the run (learning, measuring the accuracy curve and keeping the set "
+            "speed all count; a pause does not)"
+        )
+        self.speed_meter = SpeedMeter()
         self.status = QLabel("Ready.")
         self.status.setWordWrap(True)
         self.curve = AccuracyCurve()
@@ -167,8 +166,8 @@ class TrainingPanel(QWidget):
         self.step_view = StepView()
         self.teach_box = TeachBox()
 
-        # the settings scroll when the dock is short; the controls, progress and curve below
-        # them stay in view
+        # the settings scroll when the dock is short; the controls above them and the progress
+        # and curve below them stay in view
         settings = QWidget()
         settings_layout = QVBoxLayout(settings)
         settings_layout.setContentsMargins(0, 0, 0, 0)
@@ -176,14 +175,15 @@ class TrainingPanel(QWidget):
         settings_layout.addWidget(rule_box)
         self.settings_scroll = SettingsScroll(settings)
 
+        # the controls first: they stay put whatever the settings' height (a rule's form)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.settings_scroll)
         layout.addLayout(buttons)
         speed_row = QHBoxLayout()
         speed_row.addWidget(QLabel("speed"))
         speed_row.addWidget(self.speed, 1)
         speed_row.addWidget(self.speed_label)
         layout.addLayout(speed_row)
+        layout.addWidget(self.settings_scroll)
         layout.addWidget(self.progress)
         layout.addWidget(self.rate_label)
         layout.addWidget(self.status)
@@ -195,6 +195,15 @@ class TrainingPanel(QWidget):
         self.extras.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.extras.setMinimumHeight(self.extras.minimumSizeHint().height())
         layout.addWidget(self.extras, 1)
+        layout.addStretch(0)  # takes the room when only the controls show (set_compact)
+        self._details = (
+            self.settings_scroll,
+            self.progress,
+            self.rate_label,
+            self.status,
+            self.extras,
+        )
+        """What the classroom view hides."""
 
         self._fill_data_choices()
         self._on_rule_chosen(self.rule_choice.currentText())
@@ -217,6 +226,11 @@ class TrainingPanel(QWidget):
 
     def pause(self, paused: bool = True) -> None:
         self.pause_button.setChecked(paused)
+
+    def set_compact(self, compact: bool) -> None:
+        """Show only Start, Pause, Step, Reset and the speed (the classroom view), or all."""
+        for widget in self._details:
+            widget.setVisible(not compact)
 
     # -- what it is told --------------------------------------------------------------------
 
@@ -244,6 +258,7 @@ class TrainingPanel(QWidget):
             widget.setEnabled(not running)
 
     def set_paused(self, paused: bool) -> None:
+        self.speed_meter.restart()  # paused time is no time of the run
         self.pause_button.blockSignals(True)
         self.pause_button.setChecked(paused)
         self.pause_button.blockSignals(False)
@@ -252,8 +267,9 @@ class TrainingPanel(QWidget):
     def show_started(self, total: int) -> None:
         self.progress.setRange(0, total)
         self.progress.setValue(0)
-        self.rate_label.setText(" ")
-        self.curve.clear_points()
+        self.speed_meter.restart()
+        self.rate_label.setText(f"0 of {total:,} images")
+        self.curve.clear_points(total)
 
     def show_cleared(self) -> None:
         """A new (or reset) model: no progress, no curve."""
@@ -263,13 +279,15 @@ class TrainingPanel(QWidget):
 
     def show_progress(self, progress: Progress) -> None:
         self.progress.setValue(progress.seen)
-        if progress.images_per_s > 0:
-            rate = self.rate()
-            speed = progress.images_per_s if rate is None else min(rate, progress.images_per_s)
+        count = f"{progress.seen:,} of {progress.total:,} images"
+        speed = self.speed_meter.add(progress.seen)
+        if speed is not None:
             left = (progress.total - progress.seen) / speed
-            self.rate_label.setText(f"{speed:,.0f} images/s · ETA {duration_text(left)}")
+            self.rate_label.setText(f"{count} · {speed:,.0f}/s · ETA {duration_text(left)}")
+        elif progress.seen == 0:
+            self.rate_label.setText(f"{count} · starting (compiling kernels on first use)…")
         else:
-            self.rate_label.setText("starting (compiling kernels on first use)…")
+            self.rate_label.setText(count)
 
     def show_step(self, step: Step, classes: tuple[str, ...]) -> None:
         self.step_view.show_step(step, classes)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import time
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -82,6 +85,46 @@ class ParamsForm(QWidget):
         return values
 
 
+SPEED_WINDOW_S = 10.0
+"""The speed shown is measured over about this many seconds of the run's wall time."""
+
+LEAST_SPAN_S = 1.0
+"""No speed (nor ETA) is shown before the run has this many seconds behind it."""
+
+
+class SpeedMeter:
+    """Images per second over the last seconds of wall time of a run (learning, measuring the
+    validation accuracy, waiting for the lock and keeping a set rate: all of it), paused time
+    left out; the ETA follows from it.
+
+    Parameters
+    ----------
+    clock : callable
+        Seconds (monotonic); tests give their own.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def restart(self) -> None:
+        """A new run, or one resumed after a pause: measure afresh."""
+        self._samples.clear()
+
+    def add(self, seen: int) -> float | None:
+        """Record that ``seen`` images are learned now; returns the speed (images/s), or None
+        until it can be measured."""
+        now = self._clock()
+        samples = self._samples
+        samples.append((now, seen))
+        while len(samples) > 2 and now - samples[1][0] >= SPEED_WINDOW_S:
+            samples.popleft()
+        began, first = samples[0]
+        if now - began < LEAST_SPAN_S or seen <= first:
+            return None
+        return (seen - first) / (now - began)
+
+
 STEP_HINT = "Slow motion or Step shows each image and its effect here."
 
 
@@ -107,6 +150,11 @@ class StepView(QWidget):
         right.addWidget(self.caption)
         right.addWidget(self.change, 1)
         layout.addLayout(right, 1)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt override)
+        """No: its wrapped caption would make the dock give it all the height it could want,
+        taken from the settings above (they collapsed into a tiny scroll area at Step)."""
+        return False
 
     def show_step(self, step: Step, classes: tuple[str, ...]) -> None:
         self.digit.setPixmap(digit_icon(step.image, 64).pixmap(64, 64))

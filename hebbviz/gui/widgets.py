@@ -1,11 +1,19 @@
-"""Small widgets shared by the app's views: headings, captions, elided labels, a scroll area for
-settings."""
+"""Small widgets shared by the app's views: headings, captions, elided labels, labels and buttons
+as wide as their longest text, a scroll area for settings."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QWidget,
+)
 
 from hebbviz.gui import style
 
@@ -15,6 +23,7 @@ MIN_STATUS_WIDTH = 60
 
 def heading(text: str) -> QLabel:
     label = QLabel(text)
+    label.setObjectName("heading")  # the classroom view's style sheet enlarges headings
     label.setWordWrap(True)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -63,6 +72,51 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         super().setText(self.fontMetrics().elidedText(self._full, self._mode, self.width()))
+
+
+def widest(widget: QWidget, texts: tuple[str, ...]) -> int:
+    """The width (pixels) of the widest of ``texts`` in ``widget``'s current font."""
+    metrics = widget.fontMetrics()
+    return max(metrics.horizontalAdvance(text) for text in texts)
+
+
+class FittedLabel(QLabel):
+    """A label as wide as the widest text it may show (``texts``), in whatever font it has: its
+    width does not jump when the text changes, and no text is cut at a larger font."""
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        super().__init__(texts[0])
+        self.texts = texts
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        margins = self.contentsMargins()
+        width = widest(self, self.texts) + margins.left() + margins.right() + 2
+        return QSize(width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+
+class FittedButton(QPushButton):
+    """A push button as narrow as the longest text it may show allows (not the style's wide
+    default, for a narrow dock), and never narrower, in whatever font it has."""
+
+    def __init__(self, *texts: str) -> None:
+        super().__init__(texts[0])
+        self.texts = texts
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        usual = super().sizeHint()
+        if self.style().metaObject().className() == "QStyleSheetStyle":
+            # a style sheet's padding and border count, and it sets no least width
+            room = usual.width() - self.fontMetrics().horizontalAdvance(self.text())
+        else:  # the style's least width (80 pixels in Fusion) is too wide for a narrow dock
+            margin = self.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, self)
+            room = 2 * (self.fontMetrics().averageCharWidth() + margin)
+        return QSize(widest(self, self.texts) + room, usual.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
 
 
 class SettingsScroll(QScrollArea):

@@ -76,6 +76,31 @@ def _is_running(thread: QThread) -> bool:
         return False
 
 
+class Questions:
+    """The questions about unsaved models asked in a test, and the answers to give (then
+    "Discard")."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.answers: list = []
+
+
+@pytest.fixture(autouse=True)
+def unsaved_questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
+    """Questions about unsaved models are answered here instead of in a modal dialog, so no
+    test waits for one."""
+    from hebbviz.gui import unsaved
+
+    questions = Questions()
+
+    def answer(parent, text: str) -> unsaved.Choice:
+        questions.asked.append(text)
+        return questions.answers.pop(0) if questions.answers else unsaved.Choice.DISCARD
+
+    monkeypatch.setattr(unsaved, "ask", answer)
+    return questions
+
+
 @pytest.fixture
 def window(qtbot):
     """The main window with the shipped default model, shown (offscreen), closed afterwards."""

@@ -156,3 +156,32 @@ def test_a_dot_too_faint_to_frame_is_nothing_to_classify(canvas, monkeypatch):
     QTest.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
     assert canvas.framed_image() is None
     QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
+
+
+def test_the_pen_width_changes_the_strokes_on_screen_and_as_read(canvas, draw):
+    from hebbviz.gui.canvas import PEN_WIDTHS
+
+    draw(canvas, SEVEN)
+    ink = {}
+    for name, width in PEN_WIDTHS.items():
+        canvas.set_pen_width(width)
+        ink[name] = (canvas.render_ink(280) > 128).sum(), (canvas.framed_image() > 128).sum()
+    assert ink["thin"][0] < ink["medium"][0] < ink["thick"][0]
+    assert ink["thin"][1] < ink["medium"][1] < ink["thick"][1]
+
+
+def test_the_pen_width_chosen_is_remembered(qtbot):
+    from hebbviz.gui.canvas import PEN_WIDTHS
+    from hebbviz.gui.main_window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.central.pen_choice.setCurrentIndex(list(PEN_WIDTHS).index("thick"))
+    assert first.canvas.pen_width == PEN_WIDTHS["thick"]
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.canvas.pen_width == PEN_WIDTHS["thick"]
+    assert second.central.pen_choice.currentText() == "thick pen"
+    forgetful = MainWindow(remember=False)
+    qtbot.addWidget(forgetful)
+    assert forgetful.canvas.pen_width == PEN_WIDTHS["medium"]

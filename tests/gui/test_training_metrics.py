@@ -1,4 +1,4 @@
-"""Metrics, classroom view and PNG export."""
+"""Metrics and PNG export."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from doubles import random_split
 
 from hebbviz.errors import HebbvizError
 from hebbviz.evaluation import score
-from hebbviz.gui.classroom import CLASSROOM_STYLE, save_png
+from hebbviz.gui.classroom import save_png
 from hebbviz.models.base import winning_labels
 
 
@@ -26,14 +26,6 @@ def test_metrics_show_an_evaluation_and_a_click_puts_a_digit_on_the_canvas(windo
     buttons[2].click()
     assert not window.canvas.is_blank()
     qtbot.waitUntil(lambda: window.prediction() is not None, timeout=2000)
-
-
-def test_classroom_view_toggles_full_screen_and_back(window, qtbot):
-    classroom = window.classroom
-    classroom.set_active(True)
-    assert window.isFullScreen() and window.styleSheet() == CLASSROOM_STYLE
-    classroom.set_active(False)
-    assert not window.isFullScreen() and window.styleSheet() == ""
 
 
 def test_any_view_exports_as_png(window, tmp_path):

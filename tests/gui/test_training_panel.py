@@ -151,3 +151,77 @@ def test_opening_a_model_leaves_nothing_of_the_run_before(panel, window, qtbot, 
     assert panel.rule_choice.currentText() == "itoh"
     assert panel.progress.value() < panel.progress.minimum()  # reset: no count shown
     assert "Learned one" not in panel.step_view.caption.text()
+
+
+def test_speed_and_eta_count_the_run_s_wall_time_not_only_learning():
+    """Learning 100 images takes 0.1 s, measuring the accuracy 0.9 s more: 100 images/s."""
+    from hebbviz.gui.training_widgets import SpeedMeter
+
+    now = [0.0]
+    meter = SpeedMeter(clock=lambda: now[0])
+    assert meter.add(0) is None
+    for second in range(1, 6):
+        now[0] = float(second)
+        speed = meter.add(100 * second)
+    assert speed == pytest.approx(100.0)
+    meter.restart()  # paused for a minute: not counted
+    now[0] += 60
+    assert meter.add(500) is None
+    now[0] += 2
+    assert meter.add(700) == pytest.approx(100.0)
+
+
+def test_the_count_is_beside_the_progress_bar_not_under_its_fill(panel, window, qtbot):
+    from hebbviz.gui.worker import Progress
+
+    panel.show_started(6000)
+    panel.show_progress(Progress(1234, 6000, 5000.0))
+    assert not panel.progress.isTextVisible()
+    assert panel.rate_label.text().startswith("1,234 of 6,000 images")
+
+
+def test_the_accuracy_curve_explains_its_empty_state_and_spans_each_new_run(window):
+    import pyqtgraph as pg
+
+    curve = window.training_panel.curve
+    bottom = curve.getAxis("bottom")
+    assert curve.empty.isVisible() and "No accuracy yet" in curve.empty.toPlainText()
+    assert not bottom.style["showValues"]  # no 0.2 ... 0.8 of nothing
+    curve.clear_points(6000)
+    curve.add_point(3000, 0.9)
+    assert not curve.empty.isVisible() and bottom.style["showValues"]
+    assert curve.viewRange()[0][1] == pytest.approx(6000, rel=0.05)
+    curve.clear_points(300)  # a new, shorter run: the axis is its own
+    assert curve.viewRange()[0][1] == pytest.approx(300, rel=0.05)
+    assert bottom.tickStrings([20_000, 40_000], 1, 20_000) == ["20k", "40k"]  # short: no overlap
+    in_plot = [i for i in curve.getViewBox().allChildren() if isinstance(i, pg.TextItem)]
+    assert not any("paper" in item.toPlainText() for item in in_plot)  # beside, never over
+
+
+def test_start_stays_put_whatever_the_rule_s_form(window):
+    from PySide6.QtWidgets import QApplication
+
+    from hebbviz.models import RULES
+
+    panel = window.training_panel
+    places = set()
+    for rule in RULES:
+        panel.rule_choice.setCurrentText(rule)
+        QApplication.processEvents()
+        places.add(panel.start_button.mapTo(window, panel.start_button.rect().topLeft()).toTuple())
+    assert len(places) == 1, places
+
+
+def test_a_step_does_not_squeeze_the_settings(panel, window, qtbot):
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication
+
+    window.resize_to(QSize(1350, 680))  # what a 1366x768 screen leaves a window
+    QApplication.processEvents()
+    before = panel.settings_scroll.height()
+    panel.step_button.click()
+    qtbot.waitUntil(lambda: "Learned one" in panel.step_view.caption.text(), timeout=60_000)
+    QApplication.processEvents()
+    assert panel.extras.currentWidget() is panel.step_view
+    assert panel.settings_scroll.height() >= before - 30  # a status line more at most
+    window.training.stop()
