@@ -39,9 +39,9 @@ COMMANDS = (
     Command("clear", "&Clear canvas", ("Esc", "Del"), "Wipe the canvas"),
     Command(
         "contributions",
-        "Show &contribution maps",
+        "Show the networks' &maps",
         ("Ctrl+M",),
-        "Show or hide the per-pixel contribution maps",
+        "Show or hide how each network sees the drawing (its reconstruction or its pixels)",
         checkable=True,
         checked=True,
     ),

@@ -28,6 +28,7 @@ from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
+from hebbviz.gui.contributions import available_pictures
 from hebbviz.gui.detector_view import DetectorView
 from hebbviz.gui.download_dialog import DownloadDialog
 from hebbviz.gui.help import HelpDialog, show_about
@@ -177,7 +178,7 @@ class MainWindow(QMainWindow):
             "default": self.session.load_default_model,
             "undo": self.canvas.undo,
             "clear": self.canvas.clear,
-            "contributions": self.contributions.setVisible,
+            "contributions": self._show_maps,
             "classroom": self.classroom.set_active,
             "export": lambda: export_png(
                 self,
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
         session, training, panel = self.session, self.training, self.training_panel
         self.canvas.drawingChanged.connect(self._schedule_refresh)
         self.central.helpRequested.connect(self.show_help)
+        self.contributions.pictureChanged.connect(self.refresh_answer)
         self.metrics_view.digitChosen.connect(self.canvas.show_digit)
         self.files.saved.connect(self.show_model_info)
 
@@ -262,13 +264,17 @@ class MainWindow(QMainWindow):
         self.framed_view.set_image(image)
         if image is None:
             self.bars.set_norms(None)
-            self.contributions.set_contributions(None)
+            self.contributions.set_maps(None)
             self.central.firing.set_maps(None)
             return
-        norms, maps = self.session.answer(image)
+        norms, maps = self.session.answer(image, self.contributions.picture())
         self.bars.set_norms(norms)
-        self.contributions.set_contributions(maps, self.bars.winner_index())
+        self.contributions.set_maps(maps, self.bars.winner_index())
         self.central.firing.set_maps(*(self.session.firing(image) or (None, None)))
+
+    def _show_maps(self, shown: bool) -> None:
+        self.contributions.setVisible(shown)
+        self.refresh_answer()  # computes the maps again when they are shown
 
     def prediction(self) -> str | None:
         """The class name shown as the answer, or None (blank canvas, no answer)."""
@@ -315,7 +321,7 @@ class MainWindow(QMainWindow):
         if worker is not None and worker.model is model:  # the run's model, just made
             self.weight_view.set_feed(worker)  # its weights, copied by the worker as it learns
         deskewed = bool(model.params().get("deskew"))
-        self.contributions.show_unavailable(not type(model).has_contributions, deskewed)
+        self.contributions.show_available(available_pictures(type(model)), deskewed)
         self.central.firing.setVisible(type(model).has_firing_maps)
         shared = model if isinstance(model, SharedLayer) else None
         self.detector_view.set_source(shared, self.session.lock)

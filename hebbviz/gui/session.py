@@ -184,10 +184,15 @@ class Session(QObject):
         with self.lock:
             return self.model.copy()
 
-    def answer(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Every label's norm for one framed 28x28 image, and the per-pixel contributions."""
+    def answer(
+        self, image: np.ndarray, picture: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Every label's norm for one framed 28x28 image, and the model's ``picture`` of it (the
+        name of a model method that draws every label's map, ``"reconstructions"`` or
+        ``"contributions"``; None: no maps)."""
         with self.lock:
-            return self.model.label_norms(image[None])[0], self.model.contributions(image)
+            norms = self.model.label_norms(image[None])[0]
+            return norms, getattr(self.model, picture)(image) if picture else None
 
     def firing(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """Where the current model's shared units fired on one framed 28x28 image, and the units
