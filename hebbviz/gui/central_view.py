@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -54,12 +55,17 @@ class CentralView(QSplitter):
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self.canvas.drawingChanged.connect(self.note.hide)  # drawn over: no longer that digit
 
         draw = QWidget()
         draw_layout = QVBoxLayout(draw)
         draw_layout.addWidget(heading("1  Draw a digit"))
         draw_layout.addWidget(self.canvas)
         draw_layout.addLayout(buttons)
+        draw_layout.addWidget(self.note)
         draw_layout.addSpacing(12)
         draw_layout.addWidget(
             caption(
@@ -86,7 +92,7 @@ class CentralView(QSplitter):
         seen.setMaximumWidth(240)
         seen.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
-        answer = QWidget()
+        self.answer = answer = QWidget()
         answer_layout = QVBoxLayout(answer)
         header = QHBoxLayout()
         header.addWidget(heading("3  Every network answers; the longest wins"), 1)
@@ -113,3 +119,8 @@ class CentralView(QSplitter):
         self.setStretchFactor(1, 2)
         self.setSizes([700, 560])
         self.setChildrenCollapsible(False)
+
+    def show_note(self, text: str) -> None:
+        """Say under the canvas what is on it (a digit put there), until it is drawn over."""
+        self.note.setText(f"<b>On the canvas:</b> {text}")
+        self.note.show()

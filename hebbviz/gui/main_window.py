@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -199,7 +200,7 @@ class MainWindow(QMainWindow):
         self.canvas.drawingChanged.connect(self._schedule_refresh)
         self.central.helpRequested.connect(self.show_help)
         self.contributions.pictureChanged.connect(self.refresh_answer)
-        self.metrics_view.digitChosen.connect(self.canvas.show_digit)
+        self.metrics_view.digitChosen.connect(self.show_digit)
         self.files.saved.connect(self.show_model_info)
 
         session.modelChanged.connect(self._on_model_changed)
@@ -293,9 +294,18 @@ class MainWindow(QMainWindow):
         export_png(self, self.tabs.currentWidget(), f"{name}.png")
 
     def show_validation_digit(self, index: int) -> None:
-        """Put digit ``index`` of the validation split on the canvas (``HebbvizError`` if there
-        is none such)."""
-        self.canvas.show_digit(self.session.validation_digit(index))
+        """Put digit ``index`` of the validation split on the canvas, its true label under it
+        (``HebbvizError`` if there is none such)."""
+        image = self.session.validation_digit(index)
+        true = self.session.classes()[self.session.dataset.val.labels[index]]
+        self.show_digit(image, f"validation digit {index}, true label {true}")
+
+    def show_digit(self, image: np.ndarray, note: str) -> None:
+        """Put a 28x28 digit on the canvas with ``note`` (what it is) under it, and show the
+        Answer view with every network's answer to it."""
+        self.canvas.show_digit(image)
+        self.central.show_note(note)
+        self.tabs.setCurrentIndex(self.tabs.indexOf(self.central.answer))
         self.refresh_answer()
 
     # ------------------------------------------------------------------ state shown
@@ -317,6 +327,7 @@ class MainWindow(QMainWindow):
     def _on_model_changed(self) -> None:
         model = self.session.model
         self._apply_classes()
+        self.metrics_view.show_not_evaluated()
         worker = self.training.worker
         if worker is not None and worker.model is model:  # the run's model, just made
             self.weight_view.set_feed(worker)  # its weights, copied by the worker as it learns

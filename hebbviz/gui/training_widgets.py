@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hebbviz.gui.metrics_view import digit_icon
+from hebbviz.gui.gallery import digit_icon
 from hebbviz.gui.weight_view import Heatmap, tile_mosaic
 from hebbviz.gui.worker import Step
 from hebbviz.models import rule_class
