@@ -37,6 +37,7 @@ from hebbviz.gui.metrics_view import MetricsView
 from hebbviz.gui.model_files import ModelFiles
 from hebbviz.gui.paper_controller import PaperController
 from hebbviz.gui.paper_view import PaperView
+from hebbviz.gui.plot_export import PlotMenu
 from hebbviz.gui.preferences import Preferences
 from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         extras = {"recent": self.files.recent_menu, "dock": self.dock.toggleViewAction()}
         self.menu_actions = build_menus(self, self._slots(), extras)
         self.teach_actions = build_teach_actions(self, self.teach)
+        self.plot_menu = PlotMenu(self)  # right click on a plot: export it
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
