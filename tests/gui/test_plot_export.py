@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from hebbviz.errors import HebbvizError
 from hebbviz.evaluation import score
-from hebbviz.gui.plot_export import PNG_SCALE, plot_bytes, plot_under, save_plot
+from hebbviz.gui.plot_export import FORMATS, PNG_SCALE, plot_bytes, plot_under, save_plot
 from hebbviz.models.base import winning_labels
 
 
