@@ -39,6 +39,7 @@ from hebbviz.gui.paper_controller import PaperController
 from hebbviz.gui.paper_view import PaperView
 from hebbviz.gui.plot_export import PlotMenu
 from hebbviz.gui.preferences import Preferences
+from hebbviz.gui.recorder import Recorder, ask_recording
 from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
 from hebbviz.gui.training_controller import TrainingController
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         self.menu_actions = build_menus(self, self._slots(), extras)
         self.teach_actions = build_teach_actions(self, self.teach)
         self.plot_menu = PlotMenu(self)  # right click on a plot: export it
+        self.recorder = Recorder(self.weight_view, self)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -188,6 +190,7 @@ class MainWindow(QMainWindow):
                 self.tabs.currentWidget(),
                 f"{self.tabs.tabText(self.tabs.currentIndex())}.png",
             ),
+            "record": self.record,
             "start": lambda: training.start(panel.settings()),
             "pause": lambda: panel.pause(not panel.pause_button.isChecked()),
             "step": lambda: training.step(panel.settings()),
@@ -204,6 +207,14 @@ class MainWindow(QMainWindow):
         self.contributions.pictureChanged.connect(self.refresh_answer)
         self.metrics_view.digitChosen.connect(self.show_digit)
         self.files.saved.connect(self.show_model_info)
+        bar = self.statusBar()
+        self.recorder.progress.connect(
+            lambda n, total: bar.showMessage(f"Recording the Weights view: frame {n} of {total}")
+        )
+        self.recorder.saved.connect(lambda path: bar.showMessage(f"Recorded {path}", 10_000))
+        self.recorder.failed.connect(
+            lambda message: QMessageBox.warning(self, "Cannot save the recording", message)
+        )
 
         session.modelChanged.connect(self._on_model_changed)
         session.modelLearned.connect(self._on_model_learned)
@@ -294,6 +305,16 @@ class MainWindow(QMainWindow):
         """Ask where to save the current tab as a PNG, and save it."""
         name = self.tabs.tabText(self.tabs.currentIndex())
         export_png(self, self.tabs.currentWidget(), f"{name}.png")
+
+    def record(self) -> None:
+        """Ask for a recording of the Weights view and start it; stop the one under way early."""
+        if self.recorder.active():
+            self.recorder.stop()
+            return
+        recording = ask_recording(self)
+        if recording is not None:
+            self.tabs.setCurrentWidget(self.weight_view)
+            self.recorder.start(recording)
 
     def show_validation_digit(self, index: int) -> None:
         """Put digit ``index`` of the validation split on the canvas, its true label under it
