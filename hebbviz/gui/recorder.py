@@ -67,7 +67,9 @@ def frame_pixels(image: QImage) -> np.ndarray:
 
 
 def gif_bytes(frames: list[np.ndarray], fps: int) -> bytes:
-    """Frames (RGB arrays of one size) as an animated GIF that loops, ``fps`` frames a second."""
+    """Frames (RGB arrays of one size) as an animated GIF that loops, ``fps`` frames a second
+    (Pillow writes a frame identical to the one before as one longer frame: the GIF lasts as
+    long all the same)."""
     pictures = [Image.fromarray(frame) for frame in frames]
     out = io.BytesIO()
     pictures[0].save(
