@@ -20,7 +20,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
 
-from hebbviz.atomic_file import atomic_write
+from hebbviz.atomic_file import write_bytes
 from hebbviz.errors import HebbvizError
 
 FORMATS = {"png": "PNG picture", "svg": "SVG drawing", "csv": "CSV table"}
@@ -127,12 +127,7 @@ def save_plot(view: pg.GraphicsView, path: str | Path) -> None:
         raise HebbvizError(f"{path}: give a file name ending in .png, .svg or .csv")
     if not path.parent.is_dir():
         raise HebbvizError(f"{path}: no such folder {path.parent}")
-    data = plot_bytes(view, kind)
-    try:
-        with atomic_write(path) as file:
-            file.write(data)
-    except OSError as error:
-        raise HebbvizError(f"{path}: cannot write ({error.strerror or error})") from None
+    write_bytes(path, plot_bytes(view, kind))
 
 
 def export_plot(parent: QWidget, view: pg.GraphicsView, kind: str, name: str) -> str | None:

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hebbviz.atomic_file import atomic_write
-from hebbviz.errors import HebbvizError
+from hebbviz.atomic_file import write_bytes
 from hebbviz.gui.background import run_in_background
 
 FRAME_RATES = (5, 10, 15, 20, 25)
@@ -91,12 +90,7 @@ def write_gif(frames: list[np.ndarray], fps: int, path: Path) -> Path:
     HebbvizError
         If the file cannot be written.
     """
-    data = gif_bytes(frames, fps)
-    try:
-        with atomic_write(path) as file:
-            file.write(data)
-    except OSError as error:
-        raise HebbvizError(f"{path}: cannot write ({error.strerror or error})") from None
+    write_bytes(path, gif_bytes(frames, fps))
     return path
 
 
