@@ -18,7 +18,7 @@ import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QRectF, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from hebbviz.atomic_file import write_bytes
 from hebbviz.errors import HebbvizError
@@ -148,28 +148,33 @@ def export_plot(parent: QWidget, view: pg.GraphicsView, kind: str, name: str) ->
     return path
 
 
-def plot_under(widget: QObject) -> pg.GraphicsView | None:
-    """The plot ``widget`` is (or is the viewport of), if any."""
-    for candidate in (widget, widget.parent()):
-        if isinstance(candidate, pg.GraphicsView):
-            return candidate
+def plot_under(widget: QWidget) -> pg.GraphicsView | None:
+    """The plot ``widget`` is, or is inside of (its viewport, an item's widget), if any."""
+    while widget is not None:
+        if isinstance(widget, pg.GraphicsView):
+            return widget
+        widget = widget.parentWidget()
     return None
 
 
 class PlotMenu(QObject):
-    """A right click on any plot of ``window`` offers it as PNG, SVG or CSV (instead of
-    pyqtgraph's own menus, whose exports are not atomic)."""
+    """A right click on any plot of ``window`` offers it as PNG, SVG or CSV.
+
+    The plots leave a right click to their parents (their own menus are off), so it reaches the
+    window: one filter on the window, not on every event of the app, finds the plot under the
+    pointer."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
-        QApplication.instance().installEventFilter(self)
+        window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if event.type() != QEvent.Type.ContextMenu or not isinstance(watched, QWidget):
+        if watched is not self.window or event.type() != QEvent.Type.ContextMenu:
             return False
-        view = plot_under(watched)
-        if view is None or view.window() is not self.window:
+        child = self.window.childAt(event.pos())
+        view = plot_under(child) if child is not None else None
+        if view is None:
             return False
         self.menu(view).popup(event.globalPos())
         return True
