@@ -15,7 +15,16 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QRectF, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QObject,
+    QRectF,
+    QStandardPaths,
+    Qt,
+)
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
@@ -134,7 +143,10 @@ def export_plot(parent: QWidget, view: pg.GraphicsView, kind: str, name: str) ->
     """Ask where to save the plot in ``view`` as ``kind`` (``name`` suggested) and save it;
     the path, or None when cancelled or failed (a failure gets a message)."""
     path, _ = QFileDialog.getSaveFileName(
-        parent, f"Export plot as {kind.upper()}", f"{name}.{kind}", f"{FORMATS[kind]} (*.{kind})"
+        parent,
+        f"Export plot as {kind.upper()}",
+        suggested_path(f"{name}.{kind}"),
+        f"{FORMATS[kind]} (*.{kind})",
     )
     if not path:
         return None
@@ -146,6 +158,14 @@ def export_plot(parent: QWidget, view: pg.GraphicsView, kind: str, name: str) ->
         QMessageBox.warning(parent, "Cannot export", str(error))
         return None
     return path
+
+
+def suggested_path(name: str) -> str:
+    """Where a save dialog for an export first proposes ``name``: the user's pictures folder,
+    else the home folder (not wherever the app was started)."""
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    folder = Path(pictures) if pictures and Path(pictures).is_dir() else Path.home()
+    return str(folder / name)
 
 
 def plot_under(widget: QWidget) -> pg.GraphicsView | None:

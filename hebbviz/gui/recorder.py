@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from hebbviz.atomic_file import write_bytes
 from hebbviz.gui.background import run_in_background
+from hebbviz.gui.plot_export import suggested_path
 
 FRAME_RATES = (5, 10, 15, 20, 25)
 """Frames per second to choose from (GIF delays are counted in hundredths of a second)."""
@@ -131,7 +132,7 @@ def ask_recording(parent: QWidget) -> Recording | None:
         return None
     fps, seconds = dialog.choice()
     path, _ = QFileDialog.getSaveFileName(
-        parent, "Record the Weights view as", "weights.gif", "Animated GIF (*.gif)"
+        parent, "Record the Weights view as", suggested_path("weights.gif"), "Animated GIF (*.gif)"
     )
     if not path:
         return None
