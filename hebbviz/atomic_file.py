@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from hebbviz.errors import HebbvizError
+
 STALE_AFTER = 3600.0
 """Seconds after which a temporary file left beside a target (by a killed process) is garbage."""
 
@@ -81,3 +83,13 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` with :func:`atomic_write`; a failure is a ``HebbvizError``
+    naming the file and the reason (for the app's exports)."""
+    try:
+        with atomic_write(path) as file:
+            file.write(data)
+    except OSError as error:
+        raise HebbvizError(f"{path}: cannot write ({error.strerror or error})") from None

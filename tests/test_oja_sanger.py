@@ -183,3 +183,59 @@ def test_oja_defaults_reach_96_percent_on_validation(trained, mnist) -> None:
     """The defaults reach 96.3% on the seed-0 validation split (97.1% averaged over 4 carves)."""
     accuracy = evaluate(trained["oja"], mnist.val).accuracy
     assert accuracy >= 0.96, accuracy
+
+
+@pytest.mark.parametrize("cls", RULES)
+@pytest.mark.parametrize("learned", [False, True])
+def test_a_reconstruction_is_as_long_as_the_bar_and_lies_in_the_subspace(cls, learned) -> None:
+    images, labels = blobs(60)
+    model = cls(k=5)
+    if learned:
+        model.learn_many(images, labels)
+    image = images[1]
+    pictures = model.reconstructions(image)
+    assert pictures.shape == (10, 28, 28)
+    lengths = np.linalg.norm(pictures.reshape(10, -1), axis=1)
+    np.testing.assert_allclose(lengths, model.label_norms(image[None])[0], rtol=1e-10)
+    for weights, picture in zip(model.weights, pictures.reshape(10, -1), strict=True):
+        in_subspace = weights.T @ np.linalg.lstsq(weights.T, picture, rcond=None)[0]
+        np.testing.assert_allclose(in_subspace, picture, atol=1e-10)
+
+
+@pytest.mark.parametrize("cls", RULES)
+def test_with_orthonormal_rows_a_reconstruction_is_the_projection(cls) -> None:
+    model = cls(k=4)
+    rng = np.random.default_rng(1)
+    model.weights = np.stack([np.linalg.qr(rng.normal(size=(784, 4)))[0].T for _ in range(10)])
+    image = blobs(1)[0][0]
+    x = model.inputs(image[None])[0]
+    projections = np.stack([w.T @ (w @ x) for w in model.weights])
+    np.testing.assert_allclose(
+        model.reconstructions(image).reshape(10, -1), projections, atol=1e-12
+    )
+
+
+def test_a_diverged_network_has_no_reconstruction() -> None:
+    model = OjaSubspace(k=3)
+    model.weights[4] = np.nan
+    model.diverged[4] = True
+    pictures = model.reconstructions(blobs(1)[0][0])
+    assert np.isnan(pictures[4]).all() and np.isfinite(np.delete(pictures, 4, axis=0)).all()
+
+
+def test_every_network_redraws_a_digit_towards_its_own_label(mnist) -> None:
+    """The 4-network redraws a 9 as a 4-ish shape: its picture looks more like the average 4
+    than the digit itself does (for every wrong network and digit here), and a network's picture
+    of its own digits stays close to the digit."""
+    model = OjaSubspace()
+    model.learn_many(mnist.train.images, mnist.train.labels)
+    inputs = model.inputs(mnist.train.images)
+    means = np.stack([inputs[mnist.train.labels == label].mean(axis=0) for label in range(10)])
+    means /= np.linalg.norm(means, axis=1, keepdims=True)
+    for image, label in zip(mnist.val.images[:40], mnist.val.labels[:40], strict=True):
+        x = model.inputs(image[None])[0]
+        pictures = model.reconstructions(image).reshape(10, -1)
+        directions = pictures / np.linalg.norm(pictures, axis=1, keepdims=True)
+        others = np.arange(10) != label
+        assert np.all(np.sum(directions * means, axis=1)[others] > (means @ x)[others])
+        assert directions[label] @ x > 0.7

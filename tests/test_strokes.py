@@ -205,6 +205,7 @@ def test_contributions_sum_to_squared_norms() -> None:
     np.testing.assert_allclose(
         shares.sum(axis=(1, 2)), model.label_norms(split.images[0])[0] ** 2, rtol=1e-10
     )
+    assert not model.has_reconstructions and model.reconstructions(split.images[0]) is None
 
 
 def test_model_file_round_trip(tmp_path) -> None:

@@ -39,9 +39,9 @@ COMMANDS = (
     Command("clear", "&Clear canvas", ("Esc", "Del"), "Wipe the canvas"),
     Command(
         "contributions",
-        "Show &contribution maps",
+        "Show the networks' &maps",
         ("Ctrl+M",),
-        "Show or hide the per-pixel contribution maps",
+        "Show or hide how each network sees the drawing (its reconstruction or its pixels)",
         checkable=True,
         checked=True,
     ),
@@ -53,6 +53,12 @@ COMMANDS = (
         checkable=True,
     ),
     Command("export", "&Export view as PNG...", ("Ctrl+Shift+E",), "Save the current tab"),
+    Command(
+        "record",
+        "&Record weights as GIF...",
+        ("Ctrl+Shift+R",),
+        "Record the Weights view while it trains as an animated GIF (again: stop early)",
+    ),
     Command("start", "&Start", ("Ctrl+Return",), "Train a new model with these settings"),
     Command("pause", "&Pause / resume", ("Ctrl+P",), "Hold training, or let it go on"),
     Command("step", "S&tep one image", ("Ctrl+.",), "Learn exactly one more image"),
@@ -66,7 +72,7 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", ("data", "-", "quit")),
     ("&Model", ("open", "@recent", "save", "-", "default")),
     ("&Edit", ("undo", "clear")),
-    ("&View", ("contributions", "classroom", "export")),
+    ("&View", ("contributions", "classroom", "export", "record")),
     ("&Training", ("start", "pause", "step", "reset", "evaluate", "@dock")),
     ("&Help", ("help", "about")),
 )

@@ -10,6 +10,7 @@ drawing: a request while a job runs is served, with the drawing as it is then, w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,12 +31,14 @@ class Answer:
     """The canvas's :attr:`~hebbviz.gui.canvas.DrawingCanvas.version` that was framed."""
     image: np.ndarray | None
     norms: np.ndarray | None = None
-    contributions: np.ndarray | None = None
+    maps: np.ndarray | None = None
+    """Every label's map of the chosen picture (reconstructions or contributions), or None."""
     firing: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class Answers(QObject):
-    """Answers the drawing on ``canvas`` with the session's model in the background.
+    """Answers the drawing on ``canvas`` with the session's model in the background, with the
+    maps ``picture()`` names.
 
     Signals
     -------
@@ -53,10 +56,14 @@ class Answers(QObject):
         session: Session,
         training: TrainingController,
         canvas: DrawingCanvas,
+        picture: Callable[[], str | None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.session, self.training, self.canvas = session, training, canvas
+        self.picture = picture
+        """Which maps to compute with the norms (see :meth:`Session.answer`), asked at each
+        request."""
         self._running = False
         self._again = False
         self._generation = 0
@@ -74,13 +81,14 @@ class Answers(QObject):
         self._running = True
         version, frame = self.canvas.version, self.canvas.framer()
         session, copy, generation = self.session, self.training.readable_model(), self._generation
+        picture = self.picture()
 
         def job() -> Answer:
             image = frame()
             if image is None:
                 return Answer(version, None)
-            norms, contributions = session.answer(image, copy)
-            return Answer(version, image, norms, contributions, session.firing(image, copy))
+            norms, maps = session.answer(image, copy, picture)
+            return Answer(version, image, norms, maps, session.firing(image, copy))
 
         run_in_background(
             job,

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -68,12 +69,17 @@ class CentralView(QSplitter):
         buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
         buttons.addWidget(self.pen_choice)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self.canvas.drawingChanged.connect(self.note.hide)  # drawn over: no longer that digit
 
         draw = QWidget()
         draw_layout = QVBoxLayout(draw)
         draw_layout.addWidget(heading("1  Draw a digit"))
         draw_layout.addWidget(self.canvas)
         draw_layout.addLayout(buttons)
+        draw_layout.addWidget(self.note)
         draw_layout.addSpacing(12)
         self.how_it_works = caption(
             "<b>How it works.</b> Ten small networks, one per label, each learned only from "
@@ -99,7 +105,7 @@ class CentralView(QSplitter):
         seen.setMaximumWidth(240)
         seen.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
-        answer = QWidget()
+        self.answer = answer = QWidget()
         answer_layout = QVBoxLayout(answer)
         header = QHBoxLayout()
         header.addWidget(heading("3  Every network answers; the longest wins"), 1)
@@ -144,3 +150,8 @@ class CentralView(QSplitter):
         name = list(PEN_WIDTHS)[index]
         self.canvas.set_pen_width(PEN_WIDTHS[name])
         self.penChosen.emit(name)
+
+    def show_note(self, text: str) -> None:
+        """Say under the canvas what is on it (a digit put there), until it is drawn over."""
+        self.note.setText(f"<b>On the canvas:</b> {text}")
+        self.note.show()

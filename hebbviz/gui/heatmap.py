@@ -127,6 +127,13 @@ def warm_up() -> None:
     coloured(tile_mosaic(np.zeros((1, 1, 1)), 1), (0.0, 1.0), np.zeros(COLOURS + 1, np.uint32))
 
 
+class ValueImage(pg.ImageItem):
+    """An image item showing coloured ``values``: what its pixels stand for, for a reader such as
+    the CSV export (the item itself holds the RGBA picture of them)."""
+
+    values: np.ndarray | None = None
+
+
 class Heatmap(QWidget):
     """One image with a colour bar and a hover read-out, for arrays that change in place.
 
@@ -171,7 +178,7 @@ class Heatmap(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideAxis("bottom")
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = ValueImage(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(
             values=self.levels, colorMap=colormap, interactive=False, width=14
@@ -194,6 +201,7 @@ class Heatmap(QWidget):
             levels = (-self._level, self._level) if self._symmetric else (0.0, self._level)
         levels = (float(levels[0]), float(levels[1]))
         self.image.setImage(coloured(array, levels, self._table), autoLevels=False)
+        self.image.values = array
         if levels != self.levels:
             self.levels = levels
             self.colorbar.setLevels(levels)
@@ -202,7 +210,7 @@ class Heatmap(QWidget):
 
     def clear(self) -> None:
         """Show nothing (until the next :meth:`set_image`)."""
-        self.array = None
+        self.array = self.image.values = None
         self.image.clear()
         self.hover.setText(" ")
 

@@ -35,9 +35,12 @@ Learning Approach Using Hebbian Neural Networks</i> (arXiv:2411.05861, 2024).</p
 <li><b>28&times;28 view</b> (middle): what the networks really see. Your drawing is framed
 the way MNIST digits were: cropped to the ink, scaled to fit the dashed 20&times;20 box, and
 centred by its centre of mass. Small or off-centre drawings would be misread without it.</li>
-<li><b>Answer</b> (right): the bars, and under them, for the subspace rules, ten maps of
-which pixels make each answer long (red) or short (blue). Each map adds up to its bar
-squared.</li>
+<li><b>Answer</b> (right): the bars, and under them ten maps of how each network sees your
+drawing. <i>How each network redraws it</i> (oja, sanger): every network redraws your digit
+from what it learned (the projection onto its subspace); a picture's length is its bar's, so
+the right network redraws your digit and a wrong one draws it in its own shape.
+<i>Which pixels count</i> (oja, sanger, strokes): which pixels make each answer longer (red)
+or shorter (blue) than the average network's.</li>
 </ul>
 
 <h3>The rules</h3>
@@ -45,8 +48,8 @@ squared.</li>
 <li><b>oja</b> (the default model): each network learns, with Oja's subspace rule, a few
 directions (&ldquo;eigen-digits&rdquo;) its digits mostly lie along. Its answer is the
 image's projection onto them, so the answer is long when the image is close to that label's
-typical shapes. It straightens slanted digits first (deskewing), so its contribution maps
-show the straightened digit.</li>
+typical shapes. It straightens slanted digits first (deskewing), so its maps show the
+straightened digit.</li>
 <li><b>sanger</b>: the same idea with ordered directions (Sanger's rule).</li>
 <li><b>itoh</b>: the source paper's deep ReLU networks (about 75% on MNIST).</li>
 </ul>

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -30,6 +31,7 @@ from hebbviz.gui.answers import Answer, Answers
 from hebbviz.gui.canvas import DEFAULT_PEN
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
+from hebbviz.gui.contributions import available_pictures
 from hebbviz.gui.detector_view import DetectorView
 from hebbviz.gui.download_dialog import DownloadDialog
 from hebbviz.gui.help import HelpDialog, show_about
@@ -37,7 +39,9 @@ from hebbviz.gui.metrics_view import MetricsView
 from hebbviz.gui.model_files import ModelFiles
 from hebbviz.gui.paper_controller import PaperController
 from hebbviz.gui.paper_view import PaperView
+from hebbviz.gui.plot_export import PlotMenu
 from hebbviz.gui.preferences import Preferences
+from hebbviz.gui.recorder import Recorder, ask_recording
 from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
 from hebbviz.gui.training_controller import TrainingController
@@ -104,8 +108,10 @@ class MainWindow(QMainWindow):
 
         self.central = CentralView(self.session.classes())
         self.canvas, self.framed_view = self.central.canvas, self.central.framed_view
-        self.answers = Answers(self.session, self.training, self.canvas, self)
         self.bars, self.contributions = self.central.bars, self.central.contributions
+        self.answers = Answers(
+            self.session, self.training, self.canvas, self.contributions.picture, self
+        )
         self.tabs = self.central.tabs
         self.central.show_pen(self.preferences.pen(DEFAULT_PEN))
         self.setCentralWidget(self.central)
@@ -139,6 +145,8 @@ class MainWindow(QMainWindow):
         extras = {"recent": self.files.recent_menu, "dock": self.dock.toggleViewAction()}
         self.menu_actions = build_menus(self, self._slots(), extras)
         self.teach_actions = build_teach_actions(self, self.teach)
+        self.plot_menu = PlotMenu(self)  # right click on a plot: export it
+        self.recorder = Recorder(self.weight_view, self)
 
         self._frame_timer = QTimer(self)
         self._frame_timer.setInterval(FRAME_MS)
@@ -185,13 +193,14 @@ class MainWindow(QMainWindow):
             "default": self.session.load_default_model,
             "undo": self.canvas.undo,
             "clear": self.canvas.clear,
-            "contributions": self.contributions.setVisible,
+            "contributions": self._show_maps,
             "classroom": self.classroom.set_active,
             "export": lambda: export_png(
                 self,
                 self.tabs.currentWidget(),
                 f"{self.tabs.tabText(self.tabs.currentIndex())}.png",
             ),
+            "record": self.record,
             "start": self.start_training,
             "pause": lambda: panel.pause(not panel.pause_button.isChecked()),
             "step": self.step_training,
@@ -209,8 +218,17 @@ class MainWindow(QMainWindow):
         self.answers.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.central.helpRequested.connect(self.show_help)
         self.central.penChosen.connect(self.preferences.remember_pen)
-        self.metrics_view.digitChosen.connect(self.canvas.show_digit)
+        self.metrics_view.digitChosen.connect(self.show_digit)
+        self.contributions.pictureChanged.connect(self.refresh_answer)
         self.files.saved.connect(self.show_model_info)
+        bar = self.statusBar()
+        self.recorder.progress.connect(
+            lambda n, total: bar.showMessage(f"Recording the Weights view: frame {n} of {total}")
+        )
+        self.recorder.saved.connect(lambda path: bar.showMessage(f"Recorded {path}", 10_000))
+        self.recorder.failed.connect(
+            lambda message: QMessageBox.warning(self, "Cannot save the recording", message)
+        )
 
         session.modelChanged.connect(self._on_model_changed)
         session.modelLearned.connect(self._on_model_learned)
@@ -283,7 +301,7 @@ class MainWindow(QMainWindow):
             self.show_answer(Answer(self.canvas.version, None))
             return
         copy = self.training.readable_model()
-        norms, maps = self.session.answer(image, copy)
+        norms, maps = self.session.answer(image, copy, self.contributions.picture())
         firing = self.session.firing(image, copy)
         self.show_answer(Answer(self.canvas.version, image, norms, maps, firing))
 
@@ -302,7 +320,7 @@ class MainWindow(QMainWindow):
         if answer is None or not in_sight:
             return
         self._details = None
-        self.contributions.set_contributions(answer.contributions, self.bars.winner_index())
+        self.contributions.set_maps(answer.maps, self.bars.winner_index())
         self.central.firing.set_maps(*(answer.firing or (None, None)))
 
     def start_training(self) -> None:
@@ -321,6 +339,10 @@ class MainWindow(QMainWindow):
         if self.unsaved.may_replace("Reset replaces the model by an untrained one"):
             self.training.reset(self.training_panel.settings())
 
+    def _show_maps(self, shown: bool) -> None:
+        self.contributions.setVisible(shown)
+        self.refresh_answer()  # computes the maps again when they are shown
+
     def prediction(self) -> str | None:
         """The class name shown as the answer, or None (blank canvas, no answer)."""
         winner = self.bars.winner_index()
@@ -337,10 +359,29 @@ class MainWindow(QMainWindow):
         name = self.tabs.tabText(self.tabs.currentIndex())
         export_png(self, self.tabs.currentWidget(), f"{name}.png")
 
+    def record(self) -> None:
+        """Ask for a recording of the Weights view and start it; stop the one under way early."""
+        if self.recorder.active():
+            self.recorder.stop()
+            return
+        recording = ask_recording(self)
+        if recording is not None:
+            self.tabs.setCurrentWidget(self.weight_view)
+            self.recorder.start(recording)
+
     def show_validation_digit(self, index: int) -> None:
-        """Put digit ``index`` of the validation split on the canvas (``HebbvizError`` if there
-        is none such)."""
-        self.canvas.show_digit(self.session.validation_digit(index))
+        """Put digit ``index`` of the validation split on the canvas, its true label under it
+        (``HebbvizError`` if there is none such)."""
+        image = self.session.validation_digit(index)
+        true = self.session.classes()[self.session.dataset.val.labels[index]]
+        self.show_digit(image, f"validation digit {index}, true label {true}")
+
+    def show_digit(self, image: np.ndarray, note: str) -> None:
+        """Put a 28x28 digit on the canvas with ``note`` (what it is) under it, and show the
+        Answer view with every network's answer to it."""
+        self.canvas.show_digit(image)
+        self.central.show_note(note)
+        self.tabs.setCurrentIndex(self.tabs.indexOf(self.central.answer))
         self.refresh_answer()
 
     # ------------------------------------------------------------------ state shown
@@ -362,11 +403,12 @@ class MainWindow(QMainWindow):
     def _on_model_changed(self) -> None:
         model = self.session.model
         self._apply_classes()
+        self.metrics_view.show_not_evaluated()
         worker = self.training.worker
         if worker is not None and worker.model is model:  # the run's model, just made
             self.weight_view.set_feed(worker)  # its weights, copied by the worker as it learns
         deskewed = bool(model.params().get("deskew"))
-        self.contributions.show_unavailable(not type(model).has_contributions, deskewed)
+        self.contributions.show_available(available_pictures(type(model)), deskewed)
         self.central.firing.setVisible(type(model).has_firing_maps)
         shared = model if isinstance(model, SharedLayer) else None
         self.detector_view.set_source(shared, self.session.lock)

@@ -4,7 +4,8 @@ Validation accuracy against images seen (with the source paper's ~75% as a refer
 confusion matrix, per-label accuracy, the response of the label networks (the paper's stage-2 win
 rates: how often each label's network answers its own digits with a longer vector than each other
 label's network; or the mean norm of each network on each true label) and a gallery of
-misclassified validation digits; a click puts one on the canvas. A passive view: the training
+misclassified validation digits; a click shows one on the Answer view with its true label.
+Before the first evaluation every plot says why it is empty. A passive view: the training
 controller scores a copy of the model in the background and hands the result to
 :meth:`MetricsView.show_evaluation`.
 """
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QIcon, QImage, QPixmap
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -25,15 +26,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from hebbviz.data.dataset import Split
 from hebbviz.evaluation import Evaluation
+from hebbviz.gui.gallery import Gallery
 from hebbviz.gui.heatmap import Heatmap
 from hebbviz.gui.style import diverging_colormap
+from hebbviz.gui.widgets import AspectBox, Placeholder
 
 PAPER_ACCURACY = 75.0
 """About what the source paper reports on MNIST (percent)."""
@@ -42,6 +44,31 @@ GALLERY_SIZE = 48
 
 MIN_CONTENT = QSize(400, 560)
 """Below this size the tab scrolls (pixels)."""
+
+NOT_YET = "Not evaluated yet: press Evaluate (Ctrl+E) or train a model."
+EMPTY = {
+    "per_label": "Each label's share of right answers appears here after an evaluation.",
+    "confusion": "How often each true label got each answer appears here after an evaluation.",
+    "response": "How each label's network answers every label's digits appears here after an "
+    "evaluation.",
+    "gallery": "The validation digits the model misreads appear here after an evaluation.",
+}
+"""What each plot says before the first evaluation (instead of made-up axes)."""
+
+TWO_COLUMNS = 600
+"""A tab this wide (pixels) or wider shows the plots in two columns, a narrower one in one: the
+matrices stay large enough to read."""
+
+LAST_ROW = 10
+"""The grid row below every plot (takes the height to spare)."""
+
+CHART_RATIO = {1: 0.45, 2: 0.7}
+"""The accuracy charts' height to width, with the plots in one or two columns."""
+
+HEATMAP_EXTRA = -60
+"""A matrix's box is this much taller than wide (pixels): the row axis and the colour bar beside
+the square matrix take about 60 pixels more width than the column axis and the hover line under
+it take height."""
 
 
 def sequential_colormap() -> pg.ColorMap:
@@ -142,23 +169,17 @@ class AccuracyCurve(pg.PlotWidget):
         self.empty.setTextWidth(max(60.0, width))
 
 
-def digit_icon(image: np.ndarray, size: int = 56) -> QIcon:
-    """A 28x28 uint8 digit (ink high) as a white-on-black icon."""
-    data = np.ascontiguousarray(image, dtype=np.uint8)
-    qimage = QImage(data.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-    return QIcon(QPixmap.fromImage(qimage).scaled(size, size))
-
-
 class MetricsView(QWidget):
     """The validation metrics of the current model.
 
     Signals
     -------
-    digitChosen(ndarray)
-        A misclassified 28x28 digit whose gallery button was clicked (a copy).
+    digitChosen(ndarray, str)
+        A misclassified 28x28 digit whose gallery button was clicked (a copy), and what it is
+        ("validation digit 123, true label 7").
     """
 
-    digitChosen = Signal(object)
+    digitChosen = Signal(object, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,7 +187,7 @@ class MetricsView(QWidget):
         self.evaluation: Evaluation | None = None
 
         self.curve = AccuracyCurve()
-        self.summary = QLabel("Not evaluated yet: train a model or press Evaluate.")
+        self.summary = QLabel(NOT_YET)
         self.summary.setWordWrap(True)
         self.confusion = Heatmap(self._describe_confusion, sequential_colormap(), symmetric=False)
         self.response = Heatmap(self._describe_response, sequential_colormap(), symmetric=False)
@@ -179,6 +200,12 @@ class MetricsView(QWidget):
             "no preference. Mean norm: each network's (column) mean answer length on each true "
             "label (row)."
         )
+        self.confusion.plot.setLabel("left", "true label")
+        self.confusion.plot.setLabel("bottom", "answered")
+        self.win_rate.plot.setLabel("left", "network (own digits)")
+        self.win_rate.plot.setLabel("bottom", "against network")
+        self.response.plot.setLabel("left", "true label")
+        self.response.plot.setLabel("bottom", "network")
         responses = QStackedWidget()
         responses.addWidget(self.win_rate)
         responses.addWidget(self.response)
@@ -194,45 +221,49 @@ class MetricsView(QWidget):
         self.per_label.hideButtons()
         self.per_label.setYRange(0, 100, padding=0.02)
         self.per_label.setLabel("left", "accuracy", units="%")
+        self.per_label.setLabel("bottom", "true label")
         self.per_label_bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7)
         self.per_label_bars.setOpts(brush="#7890b0")
         self.per_label.addItem(self.per_label_bars)
 
-        self.gallery = QWidget()
-        self.gallery_layout = QGridLayout(self.gallery)
-        self.gallery_layout.setSpacing(2)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.gallery)
+        self.gallery = Gallery()
+        charts = [AspectBox(self.curve), AspectBox(self.per_label)]
+        combo_height = self.response_kind.sizeHint().height()
+        self.placeholders = {
+            "per_label": Placeholder(charts[1], EMPTY["per_label"]),
+            "confusion": Placeholder(
+                AspectBox(self.confusion, extra=HEATMAP_EXTRA), EMPTY["confusion"]
+            ),
+            "response": Placeholder(
+                AspectBox(response_box, extra=HEATMAP_EXTRA + combo_height), EMPTY["response"]
+            ),
+            "gallery": Placeholder(self.gallery, EMPTY["gallery"]),
+        }
 
         content = QWidget()
         content.setMinimumSize(MIN_CONTENT)
         grid = QGridLayout(content)
         grid.addWidget(self.summary, 0, 0, 1, 2)
-        grid.addWidget(_boxed("Accuracy vs images seen", self.curve), 1, 0)
-        grid.addWidget(_boxed("Per-label accuracy", self.per_label), 1, 1)
-        grid.addWidget(
+        self.charts = charts
+        self.boxes = [
+            _boxed("Accuracy vs images seen", self.charts[0]),
+            _boxed("Per-label accuracy", self.placeholders["per_label"]),
             _boxed(
                 "Confusion",
-                self.confusion,
+                self.placeholders["confusion"],
                 "How often each true label (row) got each answer (column)",
             ),
-            2,
-            0,
-        )
-        grid.addWidget(
             _boxed(
                 "Response",
-                response_box,
+                self.placeholders["response"],
                 "Every label's network should answer most to its own digits (the paper's stage 2)",
             ),
-            2,
-            1,
-        )
-        grid.addWidget(_boxed("Misclassified (click: put on the canvas)", scroll), 3, 0, 1, 2)
-        grid.setRowStretch(1, 2)
-        grid.setRowStretch(2, 3)
-        grid.setRowStretch(3, 2)
+            _boxed("Misclassified (click: see it answered)", self.placeholders["gallery"]),
+        ]
+        grid.setRowStretch(LAST_ROW, 1)  # room to spare goes below the plots
+        grid.setColumnStretch(0, 1)
+        self.grid, self.columns = grid, 0
+        self._arrange(2)
         # a narrow or short tab scrolls rather than squeezing the plots to nothing
         outer = QScrollArea()
         outer.setWidgetResizable(True)
@@ -241,6 +272,26 @@ class MetricsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(outer)
+
+    def _arrange(self, columns: int) -> None:
+        """The plots in two columns, or one below the other (the gallery last, full width)."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for chart in self.charts:  # lower in one column: the matrices stay in sight
+            chart.ratio = CHART_RATIO[columns]
+            chart.updateGeometry()
+        *plots, gallery = self.boxes
+        for box in self.boxes:
+            self.grid.removeWidget(box)
+        for i, box in enumerate(plots):
+            self.grid.addWidget(box, 1 + i // columns, i % columns)
+        self.grid.setColumnStretch(1, columns - 1)  # two columns share the width equally
+        self.grid.addWidget(gallery, 1 + len(plots) // columns, 0, 1, 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._arrange(2 if self.width() >= TWO_COLUMNS else 1)
 
     def set_classes(self, classes: Sequence[str]) -> None:
         self.classes = tuple(classes)
@@ -254,6 +305,14 @@ class MetricsView(QWidget):
 
     def show_failure(self, message: str) -> None:
         self.summary.setText(message)
+
+    def show_not_evaluated(self) -> None:
+        """Another model: nothing of the last evaluation stands, every plot says so."""
+        self.evaluation = None
+        self.summary.setText(NOT_YET)
+        self.gallery.clear()
+        for name, placeholder in self.placeholders.items():
+            placeholder.show_message(EMPTY[name])
 
     def show_evaluation(self, evaluation: Evaluation, split: Split, predicted: np.ndarray) -> None:
         """Show a finished evaluation of ``split`` (``predicted`` is -1 where undecided)."""
@@ -275,24 +334,31 @@ class MetricsView(QWidget):
         self.per_label_bars.setOpts(
             x=np.arange(n_labels), height=np.nan_to_num(100 * evaluation.per_label)
         )
+        for name in ("per_label", "confusion", "response"):
+            self.placeholders[name].show_content()
         self._fill_gallery(split, predicted)
 
     def _fill_gallery(self, split: Split, predicted: np.ndarray) -> None:
-        while self.gallery_layout.count():
-            self.gallery_layout.takeAt(0).widget().deleteLater()
-        wrong = np.flatnonzero(predicted != split.labels)[:GALLERY_SIZE]
-        for i, index in enumerate(wrong):
+        self.gallery.clear()
+        wrong = np.flatnonzero(predicted != split.labels)
+        if not len(wrong):
+            self.placeholders["gallery"].show_message("No validation digit misread.")
+            return
+        self.placeholders["gallery"].show_content()
+        for index in wrong[:GALLERY_SIZE]:
             image = split.images[index]
             true, answer = self.classes[split.labels[index]], predicted[index]
             answered = self.classes[answer] if answer >= 0 else "?"
-            button = QToolButton()
-            button.setIcon(digit_icon(image))
-            button.setIconSize(QSize(48, 48))
-            button.setText(f"{true}→{answered}")
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-            button.setToolTip(f"a {true} read as {answered}; click to put it on the canvas")
-            button.clicked.connect(lambda _=False, im=image: self.digitChosen.emit(im.copy()))
-            self.gallery_layout.addWidget(button, i // 12, i % 12)
+            button = self.gallery.add(
+                image,
+                f"{true}→{answered}",
+                f"validation digit {index}: a {true} read as {answered}; click to show it on the "
+                "Answer view",
+            )
+            note = f"validation digit {index}, true label {true}"
+            button.clicked.connect(
+                lambda _=False, im=image, n=note: self.digitChosen.emit(im.copy(), n)
+            )
 
     def _describe_confusion(self, row: int, column: int, value: float) -> str:
         return f"true {self.classes[row]}, answered {self.classes[column]}: {value:.0f} digits"

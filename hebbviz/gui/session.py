@@ -201,13 +201,19 @@ class Session(QObject):
             return self.model.copy()
 
     def answer(
-        self, image: np.ndarray, copy: NormClassifier | None = None
+        self,
+        image: np.ndarray,
+        copy: NormClassifier | None = None,
+        picture: str | None = None,
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Every label's norm for one framed 28x28 image, and the per-pixel contributions: from
-        the current model under the lock, or from ``copy`` (a recent copy of it nobody changes,
-        such as a training run's :attr:`~hebbviz.gui.worker.TrainingWorker.readable`)."""
+        """Every label's norm for one framed 28x28 image, and the model's ``picture`` of it (the
+        name of a model method that draws every label's map, ``"reconstructions"`` or
+        ``"contributions"``; None: no maps): from the current model under the lock, or from
+        ``copy`` (a recent copy of it nobody changes, such as a training run's
+        :attr:`~hebbviz.gui.worker.TrainingWorker.readable`)."""
         with self._reading(copy) as model:
-            return model.label_norms(image[None])[0], model.contributions(image)
+            norms = model.label_norms(image[None])[0]
+            return norms, getattr(model, picture)(image) if picture else None
 
     def firing(
         self, image: np.ndarray, copy: NormClassifier | None = None

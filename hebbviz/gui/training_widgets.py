@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hebbviz.gui.gallery import digit_icon
 from hebbviz.gui.heatmap import Heatmap, tile_mosaic
-from hebbviz.gui.metrics_view import digit_icon
 from hebbviz.gui.worker import Step
 from hebbviz.models import rule_class
 

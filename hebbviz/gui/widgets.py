@@ -1,5 +1,6 @@
 """Small widgets shared by the app's views: headings, captions, elided labels, labels and buttons
-as wide as their longest text, a scroll area for settings."""
+as wide as their longest text, a scroll area for settings, explained empty states, boxes of a set
+aspect."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStyle,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -144,3 +146,66 @@ class SettingsScroll(QScrollArea):
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         least = self.widget().minimumSizeHint().width() + self._bar
         return QSize(least, super().minimumSizeHint().height())
+
+
+class Placeholder(QWidget):
+    """``content`` (a plot), or in its place a sentence saying why there is nothing to show yet
+    (an explained empty state instead of an empty plot with made-up axes). Only the one shown
+    counts for the layout: the sentence takes the room of a sentence."""
+
+    def __init__(self, content: QWidget, message: str) -> None:
+        super().__init__()
+        self.content = content
+        self.message = QLabel(message)
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setStyleSheet(f"color: {style.MUTED_TEXT}; padding: 8px;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.message)
+        layout.addWidget(content)
+        self.show_content(False)
+
+    def show_content(self, shown: bool = True) -> None:
+        self.message.setVisible(not shown)
+        self.content.setVisible(shown)
+
+    def showing_content(self) -> bool:
+        return not self.content.isHidden()
+
+    def show_message(self, message: str) -> None:
+        self.message.setText(message)
+        self.show_content(False)
+
+
+class AspectBox(QWidget):
+    """Holds one widget and asks its layout for a height of ``ratio`` times its width plus
+    ``extra`` pixels (a square plot: ratio 1, with room for its axes, colour bar or controls).
+
+    The widget fills the box without a layout of its own (a layout would answer the height for
+    a width in its place)."""
+
+    def __init__(self, widget: QWidget, ratio: float = 1.0, extra: int = 0) -> None:
+        super().__init__()
+        self.widget, self.ratio, self.extra = widget, ratio, extra
+        widget.setParent(self)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt override)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return round(self.ratio * width) + self.extra
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        width = self.widget.sizeHint().width()
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.widget.minimumSizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.widget.setGeometry(self.rect())

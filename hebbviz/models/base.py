@@ -104,6 +104,8 @@ class NormClassifier(ABC):
     them; a rule with a heavy forward pass takes fewer, so measuring never stalls training)."""
     has_contributions: ClassVar[bool] = False
     """Whether :meth:`contributions` gives a per-pixel reading."""
+    has_reconstructions: ClassVar[bool] = False
+    """Whether :meth:`reconstructions` redraws a drawing as every label's network sees it."""
     has_firing_maps: ClassVar[bool] = False
     """Whether :meth:`firing_maps` shows where the units of a layer shared by all labels fired
     on a drawing (the app's Answer view shows them then)."""
@@ -222,6 +224,12 @@ class NormClassifier(ABC):
     def contributions(self, image: np.ndarray) -> np.ndarray | None:
         """Per-pixel contributions to each label's squared norm, shape (n_labels, 28, 28), or
         None where the rule has no honest per-pixel reading."""
+        return None
+
+    def reconstructions(self, image: np.ndarray) -> np.ndarray | None:
+        """Every label's network's redrawing of one framed drawing, shape (n_labels, 28, 28),
+        each of L2 norm equal to that label's norm (its bar); None where the rule has no such
+        picture (see :attr:`has_reconstructions`)."""
         return None
 
     def copy(self) -> Self:

@@ -101,6 +101,10 @@ class StrokeSubspaces(SubspaceNetworks):
         "blue negative. The Detectors tab shows the detectors."
     )
     has_firing_maps: ClassVar[bool] = True
+    has_reconstructions: ClassVar[bool] = False
+    """A label's reconstruction lives among the detectors' answers, not in pixels: drawn back
+    through the detectors (:meth:`back_projection`) every label's looks like the drawing itself,
+    and its length is no longer the bar's."""
     shared_caption: ClassVar[str] = (
         "The stroke detectors all labels share (5x5 pixels each). First stage of training, no "
         "labels used: they start as random patches of digits and compete for patches; the "
@@ -334,6 +338,10 @@ class StrokeSubspaces(SubspaceNetworks):
         )
         maps[self.diverged] = np.nan
         return maps
+
+    def reconstructions(self, image: np.ndarray) -> None:
+        """None: see :attr:`has_reconstructions`."""
+        return None
 
     # -- state ----------------------------------------------------------------------------------
 

@@ -70,6 +70,7 @@ class SubspaceNetworks(NormClassifier):
         "Yellow is positive, blue negative."
     )
     has_contributions: ClassVar[bool] = True
+    has_reconstructions: ClassVar[bool] = True
     learning_pass: ClassVar[Callable[[np.ndarray, np.ndarray, np.ndarray], None]]
     """The Numba kernel of one pass of the rule: ``(weights (k, 784), inputs, rates)``."""
 
@@ -186,6 +187,21 @@ class SubspaceNetworks(NormClassifier):
         shares[self.diverged] = np.nan
         return shares.reshape(self.n_labels, SIDE, SIDE)
 
+    def reconstructions(self, image: np.ndarray) -> np.ndarray | None:
+        """How every label's network redraws one drawing: ``(W_L.T @ W_L) ** 0.5 @ x`` for the
+        network input ``x`` (:meth:`inputs`), as images (n_labels, 28, 28).
+
+        Its length is exactly the label's answer norm ``||W_L x||`` (the bar), and it lies in
+        the label's subspace (spanned by the rows of ``W_L``). Once the rows are orthonormal it
+        is the projection of ``x`` onto that subspace: the nearest picture the network can make
+        of the drawing; before, each direction of the subspace counts with the network's gain
+        along it. Computed as ``W_L.T @ (W_L @ W_L.T) ** -0.5 @ (W_L @ x)`` (k x k matrices).
+        NaN for diverged networks.
+        """
+        return subspace_reconstructions(self.weights, self.inputs(image)[0], self.diverged).reshape(
+            self.n_labels, SIDE, SIDE
+        )
+
     # -- state ----------------------------------------------------------------------------------
 
     def params(self) -> dict[str, Any]:
@@ -201,3 +217,24 @@ class SubspaceNetworks(NormClassifier):
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"weights": self.weights, "seen": self.seen, "diverged": self.diverged}
+
+
+def subspace_reconstructions(
+    weights: np.ndarray, x: np.ndarray, diverged: np.ndarray
+) -> np.ndarray:
+    """``(W.T @ W) ** 0.5 @ x`` for every label's ``W`` of ``weights`` (n_labels, k, width),
+    shape (n_labels, width); NaN rows where ``diverged``.
+
+    Uses the eigendecomposition of the small Gram matrices ``W @ W.T = U diag(s) U.T``:
+    ``(W.T @ W) ** 0.5 = W.T @ U diag(s ** -0.5) U.T @ W``. Directions of (numerically) zero
+    gain are left out; they carry none of the answer.
+    """
+    w = np.where(diverged[:, None, None], 0.0, weights) if diverged.any() else weights
+    with np.errstate(all="ignore"):
+        gains, basis = np.linalg.eigh(w @ w.transpose(0, 2, 1))  # (n_labels, k), (.., k, k)
+        kept = gains > gains[:, -1:] * 1e-12
+        scale = np.where(kept, 1.0 / np.sqrt(np.where(kept, gains, 1.0)), 0.0)
+        along = (basis.transpose(0, 2, 1) @ (w @ x)[..., None])[..., 0] * scale
+        out = (w.transpose(0, 2, 1) @ (basis @ along[..., None]))[..., 0]
+    out[diverged] = np.nan
+    return out

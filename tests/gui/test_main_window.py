@@ -16,8 +16,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QTextBrowser
 
 from hebbviz.data.sources import open_folder
 from hebbviz.gui import style
+from hebbviz.gui.contributions import CONTRIBUTIONS, PICTURES, RECONSTRUCTIONS
 from hebbviz.gui.main_window import MainWindow
 from hebbviz.gui.session import default_model_path
+from hebbviz.modelfile import load_model
 from hebbviz.models import rule_class
 
 NEIGHBOURS = [(-1, 0), (0, 1), (1, 0), (0, -1), (-1, 1), (1, 1), (1, -1), (-1, -1)]
@@ -191,14 +193,16 @@ def test_the_answer_follows_the_drawing_while_the_pen_is_down(window, qtbot):
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.rect().bottomRight())
 
 
-def test_contribution_maps_add_up_to_the_squared_norms(window, known_digits):
+def test_contribution_maps_add_up_to_the_squared_norms_less_their_mean(window, known_digits):
+    window.contributions.choice.setCurrentIndex(PICTURES.index(CONTRIBUTIONS))
     window.canvas.show_digit(known_digits[3][1])
     window.refresh_answer()
     image = window.canvas.framed_image()
-    norms = window.session.model.label_norms(image[None])[0]
+    squares = window.session.model.label_norms(image[None])[0] ** 2
     shown = np.array([item.image.sum() for item in window.contributions.images])
-    np.testing.assert_allclose(shown, norms**2, rtol=1e-4)
+    np.testing.assert_allclose(shown, squares - squares.mean(), rtol=1e-4, atol=1e-4)
     assert window.contributions.stack.currentWidget() is window.contributions.graphics
+    assert shown.max() > 0 > shown.min()  # the maps differ: not red everywhere
 
 
 def test_maps_out_of_sight_are_drawn_when_they_come_into_it(window, known_digits):
@@ -208,19 +212,49 @@ def test_maps_out_of_sight_are_drawn_when_they_come_into_it(window, known_digits
     assert window.prediction() is not None  # the bars follow at once...
     assert not any(item.image.any() for item in window.contributions.images)  # ...not the maps
     window.tabs.setCurrentIndex(0)
-    norms = window.session.model.label_norms(window.canvas.framed_image()[None])[0]
+    squares = window.session.model.label_norms(window.canvas.framed_image()[None])[0] ** 2
     shown = np.array([item.image.sum() for item in window.contributions.images])
-    np.testing.assert_allclose(shown, norms**2, rtol=1e-4)
+    np.testing.assert_allclose(shown, squares - squares.mean(), rtol=1e-4, atol=1e-4)
 
 
-def test_an_itoh_model_says_it_has_no_per_pixel_reading(window, draw):
+def test_an_oja_model_shows_each_networks_reconstruction_as_long_as_its_bar(window, mnist):
+    window.session.set_model(*load_model(Path(default_model_path()).with_name("default-oja.npz")))
+    assert window.contributions.picture() == RECONSTRUCTIONS  # shown first where there are any
+    nine = mnist.val.images[np.flatnonzero(mnist.val.labels == 9)[0]]
+    window.canvas.show_digit(nine)
+    window.refresh_answer()
+    assert window.prediction() == "9"
+    image = window.canvas.framed_image()
+    norms = window.session.model.label_norms(image[None])[0]
+    shown = np.array([np.linalg.norm(item.image) for item in window.contributions.images])
+    np.testing.assert_allclose(shown, norms, rtol=1e-5)  # a picture's length is its bar
+    window.contributions.choice.setCurrentIndex(PICTURES.index(CONTRIBUTIONS))  # recomputed
+    assert not np.allclose(shown, [np.linalg.norm(i.image) for i in window.contributions.images])
+
+
+def test_strokes_offers_contributions_only_and_itoh_says_it_has_neither(window, draw):
+    assert window.session.model.rule == "strokes"
+    assert window.contributions.picture() == CONTRIBUTIONS
+    item = window.contributions.choice.model().item(PICTURES.index(RECONSTRUCTIONS))
+    assert not item.isEnabled() and "strokes" in item.toolTip()
     window.session.set_model(rule_class("itoh")(hidden_layers=2), {"classes": list("abcdefghij")})
     assert window.contributions.stack.currentWidget() is window.contributions.unavailable
-    assert "no per-pixel reading" in window.contributions.unavailable.text().lower()
+    text = window.contributions.unavailable.text().lower()
+    assert "no reconstruction" in text and "no per-pixel reading" in text
+    assert window.contributions.picture() is None
     assert window.bars.classes == tuple("abcdefghij")
     draw(window.canvas, [[(0.3, 0.3), (0.7, 0.7)]])
     window.refresh_answer()
     assert window.prediction() is None and window.bars.winner.text() == "untrained"
+
+
+def test_hidden_maps_are_not_computed(window, known_digits, monkeypatch):
+    window.menu_actions["contributions"].setChecked(False)
+    assert window.contributions.picture() is None
+    window.canvas.show_digit(known_digits[3][1])
+    monkeypatch.setattr(type(window.session.model), "contributions", None)  # not called
+    window.refresh_answer()
+    assert window.prediction() == "3"
 
 
 def test_close_answers_get_enough_digits_and_ties_are_named(window):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from doubles import random_split
+from PySide6.QtWidgets import QScrollArea
 
 from hebbviz.errors import HebbvizError
 from hebbviz.evaluation import score
@@ -12,20 +13,75 @@ from hebbviz.gui.classroom import save_png
 from hebbviz.models.base import winning_labels
 
 
-def test_metrics_show_an_evaluation_and_a_click_puts_a_digit_on_the_canvas(window, qtbot):
+def test_metrics_explain_their_empty_state_before_any_evaluation(window):
+    metrics = window.metrics_view
+    window.tabs.setCurrentWidget(metrics)
+    assert "not evaluated yet" in metrics.summary.text().lower()
+    for name, placeholder in metrics.placeholders.items():
+        assert not placeholder.showing_content(), name
+        assert (
+            placeholder.message.isVisible() and "after an evaluation" in placeholder.message.text()
+        )
+    assert not metrics.confusion.isVisible()  # no empty matrix with made-up ticks and colours
+
+
+def evaluated(window, wrong: int = 5):
+    """The metrics of a made-up evaluation of 40 digits, the first ``wrong`` answered wrong."""
     split = random_split(40, seed=3)
     norms = np.eye(10)[split.labels] + 0.01
-    norms[:5] = np.eye(10)[(split.labels[:5] + 1) % 10]  # the first five answered wrong
+    norms[:wrong] = np.eye(10)[(split.labels[:wrong] + 1) % 10]
     metrics = window.metrics_view
     metrics.show_evaluation(score(norms, split.labels), split, winning_labels(norms))
-    assert "87.5%" in metrics.summary.text()
-    np.testing.assert_array_equal(metrics.confusion.array.sum(), 40)
-    buttons = [metrics.gallery_layout.itemAt(i).widget() for i in range(5)]
-    assert metrics.gallery_layout.count() == 5
+    return metrics, split
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_metrics_matrices_are_square_titled_and_the_gallery_is_whole(window, qtbot, size):
+    window.resize(*size)
+    metrics, _ = evaluated(window, wrong=30)
+    window.tabs.setCurrentWidget(metrics)
+    qtbot.waitUntil(lambda: metrics.confusion.isVisible())
+    assert all(placeholder.showing_content() for placeholder in metrics.placeholders.values())
+    for heatmap in (metrics.confusion, metrics.win_rate):
+        box = heatmap.plot.vb.sceneBoundingRect()  # where the matrix is drawn, axes aside
+        assert abs(box.width() - box.height()) < 0.15 * box.width()  # not a tall, thin plot
+        assert box.width() > 150
+    assert metrics.confusion.plot.getAxis("left").labelText == "true label"
+    assert metrics.confusion.plot.getAxis("bottom").labelText == "answered"
+    gallery = metrics.gallery
+    assert len(gallery.buttons) == 30
+    assert not [w for w in _ancestors(gallery) if isinstance(w, QScrollArea)][1:]  # the page's only
+    assert gallery.height() >= gallery.heightForWidth(gallery.width())
+    for button in gallery.buttons:  # every one whole, none cut off
+        assert gallery.rect().contains(button.geometry())
+
+
+def _ancestors(widget):
+    while widget is not None:
+        yield widget
+        widget = widget.parentWidget()
+
+
+def test_a_click_on_a_misread_digit_shows_it_answered_with_its_true_label(window, qtbot):
+    metrics, split = evaluated(window)
+    window.tabs.setCurrentWidget(metrics)
+    assert len(metrics.gallery.buttons) == 5
     assert window.canvas.is_blank()
-    buttons[2].click()
+    metrics.gallery.buttons[2].click()
+    assert window.tabs.currentWidget() is window.central.answer
     assert not window.canvas.is_blank()
+    note = window.central.note
+    assert note.isVisible() and f"validation digit 2, true label {split.labels[2]}" in note.text()
     qtbot.waitUntil(lambda: window.prediction() is not None, timeout=2000)
+    window.canvas.clear()
+    assert not note.isVisible()
+
+
+def test_metrics_of_a_model_replaced_are_gone(window):
+    metrics, _ = evaluated(window)
+    window.session.load_default_model()
+    assert metrics.evaluation is None and not metrics.gallery.buttons
+    assert not metrics.placeholders["confusion"].showing_content()
 
 
 def test_any_view_exports_as_png(window, tmp_path):
