@@ -227,9 +227,12 @@ class Session(QObject):
         """The current model in one line: where it is from (or ``activity``, what a training run
         is doing with it), its rule and hyperparameters, how many images it has learned, and its
         validation accuracy (``val_accuracy``, else the one its file records)."""
-        with self.lock:  # a training run may be updating the model
-            seen = int(np.sum(self.model.seen))
-            rule, params = self.model.rule, self.model.params()
+        # Read without the lock: a run changes only the count (a whole number at a time) and
+        # holds the lock for as long as a piece takes, which under load is hundreds of ms that
+        # the GUI thread would wait (with a paper stage computing beside it).
+        model = self.model
+        seen = int(np.sum(model.seen))
+        rule, params = model.rule, model.params()
         if activity:
             name = activity
         elif self.path:
