@@ -3,6 +3,8 @@ never stalls the GUI thread."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from idx_files import read_pair
@@ -176,3 +178,31 @@ def test_a_stage_computes_while_a_model_trains(window, qtbot, small_dataset, cap
     with capsys.disabled():
         print(f"\nPaper stage 2 while training: longest heartbeat gap {max_gap_ms:.1f} ms")
     assert max_gap_ms < 500
+
+
+def _children() -> set[int]:
+    """This process's child processes (Linux: /proc)."""
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        pids |= {int(pid) for pid in (task / "children").read_text().split()}
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_closing_the_window_mid_figure_kills_the_figure_process(window, qtbot):
+    """The stage-3 figure is being drawn by its child process when the window closes: the
+    child is killed, its temporary folder removed, and no child process is left."""
+    window.tabs.setCurrentWidget(window.paper_view)
+    window.paper_view.tabs.setCurrentIndex(2)
+    renderer = window.paper.figures[3]
+    qtbot.mouseClick(window.paper_view.pages[3].compute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: renderer._child is not None, timeout=30_000)
+    child = renderer._child
+    assert child.poll() is None and child.pid in _children()  # drawing now
+    folder = Path(child.args[-1]).parent
+    assert folder.is_dir()
+    window.close()
+    assert child.wait(5) != 0  # killed, not finished
+    qtbot.waitUntil(lambda: not renderer._thread.is_alive(), timeout=10_000)
+    assert child.pid not in _children() and not folder.exists()
+    assert window.paper_view.pages[3].figure.image is None  # and nothing drawn after
