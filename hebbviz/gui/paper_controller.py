@@ -22,6 +22,7 @@ from PySide6.QtGui import QImage
 
 from hebbviz.data.dataset import Dataset, Split, balance
 from hebbviz.gui.background import run_in_background
+from hebbviz.gui.figure_label import decode_png
 from hebbviz.gui.figures import figure_png
 from hebbviz.gui.paper_view import PaperView, StagePage
 from hebbviz.gui.session import Session
@@ -195,7 +196,8 @@ class FigureRenderer(QObject):
         generation, name = self._generation, self.page.figure_name
 
         def job() -> QImage:
-            return QImage.fromData(figure_png(name, result, self._started), "PNG")
+            return decode_png(figure_png(name, result, self._started))  # Qt's decoder holds
+            # the GIL for 100s of ms (the GUI thread waits); Pillow's does not
 
         self._thread = run_in_background(
             job,
