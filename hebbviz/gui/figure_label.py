@@ -65,7 +65,6 @@ class FigureLabel(QLabel):
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(QSize(200, 150))
-        self.setStyleSheet("background: white; color: #555555;")
         self.image: QImage | None = None
         self.fitted: QImage | None = None
         """The smooth scaling shown (None while only a rough one is)."""
