@@ -8,16 +8,20 @@ failure.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from hebbviz import __version__
-from hebbviz.commands import bench, download, evaluate, info, paper, sweep, train
+from hebbviz.commands import bench, desktop, download, evaluate, info, paper, sweep, train
 from hebbviz.commands.common import add_data_options
 from hebbviz.errors import HebbvizError
 
-COMMANDS = (info, train, evaluate, sweep, paper, bench, download)
+VERBOSE = ("-v", "--verbose")
+VERBOSE_HELP = "also log what hebbviz does, step by step, on stderr (for bug reports)"
+
+COMMANDS = (info, train, evaluate, sweep, paper, bench, download, desktop)
 
 VIEWS = ("answer", "weights", "metrics", "paper", "classroom")
 """What ``--screenshot --view`` can show."""
@@ -50,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"hebbviz {__version__}")
+    parser.add_argument(*VERBOSE, action="store_true", help=VERBOSE_HELP)
     parser.add_argument("--model", metavar="FILE", help="model file to start the app with")
     add_data_options(parser)
     parser.add_argument(
@@ -75,13 +80,52 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(subparsers)
+    _add_verbose_to_commands(parser)
     return parser
+
+
+def _add_verbose_to_commands(parser: argparse.ArgumentParser) -> None:
+    """``--verbose`` after any command and subcommand too (``hebbviz paper stage2 -v``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in {id(p): p for p in action.choices.values()}.values():
+                command.add_argument(
+                    *VERBOSE, action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP
+                )
+                _add_verbose_to_commands(command)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a message comes (tests replace it)."""
+
+    @property
+    def stream(self):  # noqa: ANN202
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: object) -> None:
+        pass
+
+
+def configure_logging(verbose: bool) -> None:
+    """hebbviz's log messages go to stderr: its notes (INFO) as plain lines, and with
+    ``verbose`` also the details (DEBUG), each with the time since the start and its module.
+    Other libraries' messages are left to Python's default (WARNING and up on stderr)."""
+    logger = logging.getLogger("hebbviz")
+    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(handler)  # main() called again (tests): one handler
+    handler = _StderrHandler()
+    layout = "%(relativeCreated)8.0f ms %(name)s: %(message)s" if verbose else "%(message)s"
+    handler.setFormatter(logging.Formatter(layout))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``hebbviz``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging(args.verbose)
     if args.screenshot is None and (args.view or args.size):
         parser.error("--view and --size go with --screenshot")
     try:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 
 from hebbviz.commands.common import add_data_options, dataset_from_args, json_line
 from hebbviz.cpu_load import cpu_load
 from hebbviz.errors import HebbvizError
 from hebbviz.models import RULES
+
+log = logging.getLogger(__name__)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         raise HebbvizError(f"--background-load {args.background_load}: give 0 or more processes")
     with cpu_load(args.background_load):
         if args.background_load:
-            print(f"bench: {args.background_load} busy processes run beside it", file=sys.stderr)
+            log.info("bench: %d busy processes run beside it", args.background_load)
         return measure(args)
 
 
@@ -81,8 +83,8 @@ def measure(args: argparse.Namespace) -> int:
         return 0
     dataset = dataset_from_args(args)
     kind = "synthetic digits" if dataset.synthetic else "real digits"
-    print(f"bench data: {dataset.source} ({kind})", file=sys.stderr)
-    result = run_bench(dataset, report=lambda step: print(f"  {step} ...", file=sys.stderr))
+    log.info("bench data: %s (%s)", dataset.source, kind)
+    result = run_bench(dataset, report=lambda step: log.info("  %s ...", step))
     result["background_load"] = args.background_load
     if args.json:
         print(json_line(result))

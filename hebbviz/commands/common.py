@@ -2,14 +2,16 @@
 
 import argparse
 import json
+import logging
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
 from hebbviz.data.dataset import Dataset, Split
 from hebbviz.data.sources import DATASET_NAMES, open_dataset
 from hebbviz.errors import HebbvizError
+
+log = logging.getLogger(__name__)
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -107,4 +109,4 @@ def save_figure(draw: str, result: Any, path: Path) -> None:
     from hebbviz.gui import figures
 
     getattr(figures, draw)(result, path)
-    print(f"figure saved: {path}", file=sys.stderr)
+    log.info("figure saved: %s", path)

@@ -18,12 +18,17 @@ def application():  # noqa: ANN202 (QApplication is imported lazily, after the p
     from PySide6.QtWidgets import QApplication
 
     from hebbviz.gui import style
+    from hebbviz.gui.theme import ThemeFollower
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(style.ORGANIZATION)
     app.setApplicationName(style.APPLICATION)
     app.setApplicationDisplayName("hebbviz")
+    app.setDesktopFileName(style.APPLICATION)  # hebbviz.desktop (Wayland matches it by name)
+    app.setWindowIcon(style.app_icon())
     style.configure_pyqtgraph()
+    if getattr(app, "theme", None) is None:
+        app.theme = ThemeFollower(app)  # light or dark, as the system is (kept with the app)
     return app
 
 

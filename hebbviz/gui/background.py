@@ -9,11 +9,15 @@ waits on the GUI thread for the work: the outcome arrives as a queued call.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
@@ -53,12 +57,15 @@ def run_in_background(
     _pending.add(relay)
 
     def work() -> None:
+        began = time.perf_counter()
         try:
             result = job()
         except Exception as error:  # handed to the GUI thread, which reports it
             outcome, value = relay.failed, error
+            log.debug("%s failed after %.2f s", name, time.perf_counter() - began, exc_info=True)
         else:
             outcome, value = relay.done, result
+            log.debug("%s done in %.2f s", name, time.perf_counter() - began)
         with contextlib.suppress(RuntimeError):  # the app is closing: nobody to tell
             outcome.emit(value)
 

@@ -9,7 +9,7 @@ Two pictures, as the model's rule declares them (``has_reconstructions``,
   where the rule has them: they explain the answer at a glance.
 - **Contributions**: which pixels make each network's answer longer or shorter *than the average
   network's*. Every network answers the ink of any digit somewhat, so the plain per-pixel shares
-  are red wherever there is ink, alike for all ten labels; their differences from the mean are
+  are positive wherever there is ink, alike for all ten labels; their differences from the mean are
   what sets the labels apart.
 """
 
@@ -41,7 +41,7 @@ CAPTIONS = {
         "can make. A picture's length is its bar's length; the winner redraws it best"
     ),
     CONTRIBUTIONS: (
-        "Which pixels make each network's answer longer (red) or shorter (blue) than the "
+        "Which pixels make each network's answer longer (yellow) or shorter (blue) than the "
         "average network's"
     ),
 }
@@ -55,7 +55,7 @@ TIPS = {
     CONTRIBUTIONS: (
         "Pixel i adds x_i (WᵀW x)_i to a network's squared answer ‖W x‖². Every network\n"
         "answers ink, so these shares are shown minus their mean over the ten networks:\n"
-        "red pixels lengthen this network's answer more than the average network's, blue\n"
+        "yellow pixels lengthen this network's answer more than the average network's, blue\n"
         "ones less; each map adds up to its bar squared minus the mean bar squared."
     ),
 }

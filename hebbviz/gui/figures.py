@@ -20,6 +20,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -375,30 +376,39 @@ def _heatmap(
 FIGURES = ("stage1_figure", "stage2_figure", "stage3_figure")
 
 
-def figure_png(draw: str, result: Any) -> bytes:
+def figure_png(
+    draw: str, result: Any, started: Callable[[subprocess.Popen], None] | None = None
+) -> bytes:
     """The PNG that ``draw`` (one of :data:`FIGURES`) makes of ``result``, drawn by a child
     process on Qt's offscreen platform: nothing here touches the caller's Qt objects, so a
     background thread of the app can call it.
 
+    ``started(child)``, if given, gets the child process as soon as it runs (so that whoever
+    owns the drawing can kill it: then this raises).
+
     Raises
     ------
     RuntimeError
-        If the child process failed (its last line of error output says why).
+        If the child process failed or was killed (its last line of error output says why).
     """
     if draw not in FIGURES:
         raise ValueError(f"no such figure: {draw}")
     with tempfile.TemporaryDirectory(prefix="hebbviz-figure-") as folder:
         path = Path(folder) / "figure.png"
-        child = subprocess.run(
+        with subprocess.Popen(
             [sys.executable, "-m", "hebbviz.gui.figures", draw, str(path)],
-            input=pickle.dumps(result),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-            capture_output=True,
-            check=False,
-        )
+        ) as child:
+            if started is not None:
+                started(child)
+            _, errors = child.communicate(pickle.dumps(result))  # a killed child: no error
         if child.returncode != 0 or not path.is_file():
-            lines = child.stderr.decode(errors="replace").strip().splitlines() or ["no output"]
-            raise RuntimeError(f"drawing the figure failed: {lines[-1]}")
+            lines = errors.decode(errors="replace").strip().splitlines()
+            why = lines[-1] if lines else f"exit status {child.returncode}"
+            raise RuntimeError(f"drawing the figure failed: {why}")
         return path.read_bytes()
 
 

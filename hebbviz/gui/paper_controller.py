@@ -10,6 +10,9 @@ what runs and clears the view.
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from PySide6.QtGui import QImage
 
 from hebbviz.data.dataset import Dataset, Split, balance
 from hebbviz.gui.background import run_in_background
+from hebbviz.gui.figure_label import decode_png
 from hebbviz.gui.figures import figure_png
 from hebbviz.gui.paper_view import PaperView, StagePage
 from hebbviz.gui.session import Session
@@ -101,7 +105,11 @@ class PaperController(QObject):
         self.jobs[3].start(lambda *_: read_sweep(path))
 
     def shutdown(self) -> None:
-        """The app closes: stop every stage."""
+        """The app closes: stop every stage and every figure being drawn."""
+        for job in self.jobs.values():
+            job.cancel()
+        for figure in self.figures.values():
+            figure.shutdown()
         for job in self.jobs.values():
             job.shutdown()
 
@@ -134,7 +142,8 @@ class PaperController(QObject):
 class FigureRenderer(QObject):
     """Draws a page's figures in the background, one at a time: a result that comes while one
     is being drawn waits, and only the newest waiting one is drawn (partial results come
-    faster than a figure is drawn)."""
+    faster than a figure is drawn). Each figure is drawn by a child process
+    (:func:`~hebbviz.gui.figures.figure_png`), which :meth:`shutdown` kills."""
 
     def __init__(self, page: StagePage, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -142,8 +151,14 @@ class FigureRenderer(QObject):
         self.drawing = False
         self._waiting: Any = None
         self._generation = 0
+        self._lock = threading.Lock()  # the child and the closed flag, shared with the thread
+        self._child: subprocess.Popen | None = None
+        self._closed = False
+        self._thread: threading.Thread | None = None
 
     def draw(self, result: Any) -> None:
+        if self._closed:
+            return
         self._waiting = result
         if not self.drawing:
             self._next()
@@ -153,6 +168,26 @@ class FigureRenderer(QObject):
         self._waiting = None
         self._generation += 1
 
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """The app closes: kill the child drawing a figure (its temporary folder goes with its
+        thread, given ``timeout`` seconds to end) and draw no more."""
+        self.forget()
+        with self._lock:
+            self._closed = True
+            child = self._child
+        if child is not None:
+            _kill(child)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _started(self, child: subprocess.Popen) -> None:
+        """In the drawing's thread: the child runs (killed at once if the app closed)."""
+        with self._lock:
+            self._child = child
+            closed = self._closed
+        if closed:
+            _kill(child)
+
     def _next(self) -> None:
         result, self._waiting = self._waiting, None
         self.drawing = result is not None
@@ -161,9 +196,10 @@ class FigureRenderer(QObject):
         generation, name = self._generation, self.page.figure_name
 
         def job() -> QImage:
-            return QImage.fromData(figure_png(name, result), "PNG")
+            return decode_png(figure_png(name, result, self._started))  # Qt's decoder holds
+            # the GIL for 100s of ms (the GUI thread waits); Pillow's does not
 
-        run_in_background(
+        self._thread = run_in_background(
             job,
             lambda image: self._drawn(generation, image),
             lambda error: self._drawn(generation, None, f"{error}"),
@@ -171,12 +207,20 @@ class FigureRenderer(QObject):
         )
 
     def _drawn(self, generation: int, image: QImage | None, problem: str = "") -> None:
+        with self._lock:
+            self._child = None
         if generation == self._generation:
             if image is not None:
                 self.page.show_figure(image)
             else:
                 self.page.show_failure(problem)
         self._next()
+
+
+def _kill(child: subprocess.Popen) -> None:
+    """Stop a figure's child process now (it holds nothing worth a graceful end)."""
+    with contextlib.suppress(ProcessLookupError):
+        child.kill()
 
 
 def _described(result: Any, dataset: Dataset, train: Split) -> Any:

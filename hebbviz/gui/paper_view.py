@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hebbviz.gui.figure_label import FigureLabel
 from hebbviz.gui.figures import PAPER_STAGE1_BEST, PAPER_STAGE3_BEST
 from hebbviz.paper.stage1 import MAX_HIDDEN_LAYERS, MIN_LEARNING_LAYERS, Stage1Result
 from hebbviz.paper.stage2 import CONTROLS, WinRates
@@ -57,40 +58,6 @@ STAGE3_TEXT = (
     "MNIST sample) or open another; a sweep of the current data: <tt>hebbviz sweep --rule itoh "
     "--csv FILE</tt>."
 )
-
-
-class FigureLabel(QLabel):
-    """A figure's image, scaled to fit (keeping its shape)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(QSize(200, 150))
-        self.setStyleSheet("background: white; color: #555555;")
-        self.image: QImage | None = None
-
-    def set_image(self, image: QImage | None, text: str = "") -> None:
-        self.image = image
-        self.setText(text)
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._fit()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override: the image does not set the size)
-        return QSize(400, 300)
-
-    def _fit(self) -> None:
-        if self.image is None:
-            self.setPixmap(QPixmap())
-            return
-        scaled = self.image.scaled(
-            self.size(),
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        self.setPixmap(QPixmap.fromImage(scaled))
 
 
 class StagePage(QWidget):

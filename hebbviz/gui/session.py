@@ -6,6 +6,7 @@ its signals."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from hebbviz.gui.preferences import Preferences
 from hebbviz.modelfile import load_model, save_model
 from hebbviz.models import rule_class
 from hebbviz.models.base import NormClassifier
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "default-strokes.npz"
 """The model shipped in ``hebbviz.assets``, loaded when no other is given: rule ``strokes``, the
@@ -118,6 +121,7 @@ class Session(QObject):
         self.metadata = dict(metadata or {})
         self.path = path
         self._taught = False
+        log.debug("model: %s %s from %s", model.rule, model.params(), path or "memory")
         self.modelChanged.emit()
 
     def open_model(self, path: str | Path) -> None:
@@ -320,6 +324,12 @@ class Session(QObject):
     def set_dataset(self, dataset: Dataset, data_dir: str | Path | None = None) -> None:
         """Make ``dataset`` the current one (remembering its folder, if it has one)."""
         self.dataset = dataset
+        log.debug(
+            "data: %s, %d training and %d validation digits",
+            dataset.source,
+            len(dataset.train),
+            len(dataset.val),
+        )
         if data_dir is not None:
             self.preferences.remember_data_dir(data_dir)
         self.datasetChanged.emit()

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
+
+from hebbviz.gui import theme
 
 ORGANIZATION = "hebbviz"
 APPLICATION = "hebbviz"
+ICON = "hebbviz.svg"
+"""The app's icon in ``hebbviz.assets`` (also installed by ``hebbviz install-desktop``)."""
 
 # Colours
 INK = QColor(255, 255, 255)
@@ -17,10 +23,19 @@ MUTED_TEXT = "#5f6b7a"
 GRID = QColor(60, 64, 72)
 
 
+def app_icon() -> QIcon:
+    """The app's icon: a hand-drawn digit and ten answer bars, the winner orange."""
+    return QIcon(str(resources.files("hebbviz.assets") / ICON))
+
+
 def configure_pyqtgraph() -> None:
-    """Set pyqtgraph's global options once, before any plot is made."""
+    """Set pyqtgraph's global options once, before any plot is made (light plots: the app's
+    :class:`~hebbviz.gui.theme.ThemeFollower` makes them dark in a dark scheme)."""
     pg.setConfigOptions(
-        antialias=True, background="w", foreground="#2b2f36", imageAxisOrder="row-major"
+        antialias=True,
+        background=theme.LIGHT.background,
+        foreground=theme.LIGHT.foreground,
+        imageAxisOrder="row-major",
     )
 
 

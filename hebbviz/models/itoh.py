@@ -151,7 +151,11 @@ class ItohNetworks(NormClassifier):
         self.hidden_init = np.stack([w for w, _ in layers[1:-1]])
         self.hidden_bias = np.stack([b for _, b in layers[1:-1]])
         self.output_weight, self.output_bias = layers[-1]
-        self.weights = np.repeat(self.hidden_init[None], self.n_labels, axis=0)
+        # Every label starts from the same matrices: a broadcast copy, which NumPy makes without
+        # holding the GIL (np.repeat holds it for the whole copy, 100s of MB at H=15: a GUI
+        # thread beside it would stall as long)
+        self.weights = np.empty((self.n_labels, *self.hidden_init.shape), self.hidden_init.dtype)
+        self.weights[...] = self.hidden_init
         self.seen = np.zeros(self.n_labels, dtype=np.int64)
         self.diverged = np.zeros(self.n_labels, dtype=bool)
 

@@ -3,10 +3,12 @@ never stalls the GUI thread."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from idx_files import read_pair
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 
 from hebbviz import kernels
 from hebbviz.data.dataset import Dataset, split_validation
@@ -176,3 +178,56 @@ def test_a_stage_computes_while_a_model_trains(window, qtbot, small_dataset, cap
     with capsys.disabled():
         print(f"\nPaper stage 2 while training: longest heartbeat gap {max_gap_ms:.1f} ms")
     assert max_gap_ms < 500
+
+
+def _children() -> set[int]:
+    """This process's child processes (Linux: /proc)."""
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        pids |= {int(pid) for pid in (task / "children").read_text().split()}
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_closing_the_window_mid_figure_kills_the_figure_process(window, qtbot):
+    """The stage-3 figure is being drawn by its child process when the window closes: the
+    child is killed, its temporary folder removed, and no child process is left."""
+    window.tabs.setCurrentWidget(window.paper_view)
+    window.paper_view.tabs.setCurrentIndex(2)
+    renderer = window.paper.figures[3]
+    qtbot.mouseClick(window.paper_view.pages[3].compute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: renderer._child is not None, timeout=30_000)
+    child = renderer._child
+    assert child.poll() is None and child.pid in _children()  # drawing now
+    folder = Path(child.args[-1]).parent
+    assert folder.is_dir()
+    window.close()
+    assert child.wait(5) != 0  # killed, not finished
+    qtbot.waitUntil(lambda: not renderer._thread.is_alive(), timeout=10_000)
+    assert child.pid not in _children() and not folder.exists()
+    assert window.paper_view.pages[3].figure.image is None  # and nothing drawn after
+
+
+def test_a_figure_is_decoded_and_scaled_smoothly_off_the_gui_thread(qtbot):
+    """Pillow decodes the PNG (as Qt would) and scales it to fit; the label shows a rough
+    scaling at once and the smooth one when it comes."""
+    from PySide6.QtGui import QImage
+
+    from hebbviz.gui.figure_label import FigureLabel, decode_png, fit_image
+
+    png = (shipped_sweep().parent / "stage2.png").read_bytes()
+    image = decode_png(png)
+    reference = QImage.fromData(png, "PNG").convertToFormat(QImage.Format.Format_RGBA8888)
+    assert image.size() == reference.size() and image == reference
+    fitted = fit_image(image, QSize(1000, 1000))
+    assert fitted.width() == 1000 and abs(fitted.height() - 1000 * 1320 / 3000) <= 1
+
+    label = FigureLabel()
+    qtbot.addWidget(label)
+    label.resize(800, 600)
+    label.show()
+    label.set_image(image)
+    assert label.pixmap().width() == 800 and label.fitted is None  # rough, for now
+    qtbot.waitUntil(lambda: label.fitted is not None, timeout=10_000)
+    shown = label.pixmap().toImage().convertToFormat(label.fitted.format())
+    assert label.fitted.width() == 800 and shown == label.fitted
