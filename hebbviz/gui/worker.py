@@ -74,9 +74,13 @@ MAX_SHARED_PIECE = 4096
 Picture = Callable[[], tuple[np.ndarray, ...]]
 """Makes weight images from copies (see ``NormClassifier.weight_images_later``)."""
 
-WORKER_NICENESS = 4
+WORKER_NICENESS = 2
 """The worker thread runs at a lower priority (where the OS allows it) so that the GUI thread
-wins the CPU whenever both want it: drawing stays smooth, training takes what is left."""
+wins the CPU whenever both want it. Measured with two CPU-bound processes beside the app
+(``hebbviz bench --gui --background-load 2``): the GUI thread waits for a core about 40% of the
+time whatever the worker's nice value (the other programs take its share, not the worker), while
+a lower worker starves the heatmaps (itoh: 27 redraws/s at nice 2, 22 at nice 4, 9-15 at nice 10)
+and nice 0 lengthens the stroke-to-bars latency (95th percentile 41-46 ms against 35-40)."""
 
 
 def fitted_piece(piece: int, cpu: float, wall: float, most: int = MAX_PIECE) -> int:
