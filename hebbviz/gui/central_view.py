@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTabWidget,
@@ -23,7 +25,7 @@ from hebbviz.gui.firing_maps import FiringMaps
 from hebbviz.gui.norm_bars import NormBars
 from hebbviz.gui.widgets import caption, heading
 
-ANSWER_MIN_SIZE = QSize(380, 470)
+ANSWER_MIN_WIDTH = 380
 """The "Answer" tab is never smaller (pixels): ten bars with their values and ten maps stay
 readable (its wrapped texts need more height than Qt's minimum size hint counts)."""
 
@@ -123,9 +125,20 @@ class CentralView(QSplitter):
             policy = view.sizePolicy()
             policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
             view.setSizePolicy(policy)
-        answer.setMinimumSize(ANSWER_MIN_SIZE)
+        for part in (self.bars, self.contributions, self.firing):
+            # a floor the stretch cannot go below (the wrapped captions beside the plots made the
+            # layout squeeze the bars under their axis labels at 1366x768)
+            part.setMinimumHeight(part.minimumSizeHint().height())
+        answer.setMinimumWidth(ANSWER_MIN_WIDTH)
+        self.answer_page = QScrollArea()
+        """The Answer tab: the answer, scrolled when the window is too short for all of it (its
+        parts overlapped before)."""
+        self.answer_page.setWidget(answer)
+        self.answer_page.setWidgetResizable(True)
+        self.answer_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.answer_page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tabs = QTabWidget()
-        self.tabs.addTab(answer, "Answer")
+        self.tabs.addTab(self.answer_page, "Answer")
 
         left = QWidget()
         left_layout = QHBoxLayout(left)

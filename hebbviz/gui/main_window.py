@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
         Answer view with every network's answer to it."""
         self.canvas.show_digit(image)
         self.central.show_note(note)
-        self.tabs.setCurrentIndex(self.tabs.indexOf(self.central.answer))
+        self.tabs.setCurrentWidget(self.central.answer_page)
         self.refresh_answer()
 
     # ------------------------------------------------------------------ state shown

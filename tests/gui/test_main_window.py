@@ -525,3 +525,18 @@ def test_view_and_size_mistakes_exit_2_with_one_line(args, capsys):
         main(args)
     assert stop.value.code == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_answer_parts_are_never_squeezed_below_their_axis_labels(
+    window, qtbot, known_digits, size
+):
+    window.session.load_default_model()  # strokes: bars, maps and firing maps all shown
+    window.resize(*size)
+    window.canvas.show_digit(known_digits[9][1])
+    window.refresh_answer()
+    qtbot.waitUntil(lambda: window.central.firing.isVisible())
+    for part in (window.bars, window.contributions, window.central.firing):
+        assert part.height() >= part.minimumSizeHint().height()
+    plot = window.bars.plot
+    assert plot.geometry().bottom() < window.bars.height()  # the 0-9 labels below it are whole

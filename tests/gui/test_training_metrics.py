@@ -68,7 +68,7 @@ def test_a_click_on_a_misread_digit_shows_it_answered_with_its_true_label(window
     assert len(metrics.gallery.buttons) == 5
     assert window.canvas.is_blank()
     metrics.gallery.buttons[2].click()
-    assert window.tabs.currentWidget() is window.central.answer
+    assert window.tabs.currentWidget() is window.central.answer_page
     assert not window.canvas.is_blank()
     note = window.central.note
     assert note.isVisible() and f"validation digit 2, true label {split.labels[2]}" in note.text()
