@@ -34,11 +34,13 @@ class Answer:
     maps: np.ndarray | None = None
     """Every label's map of the chosen picture (reconstructions or contributions), or None."""
     firing: tuple[np.ndarray, np.ndarray] | None = None
+    detailed: bool = True
+    """Whether the maps and firing maps were computed (they are not while out of sight)."""
 
 
 class Answers(QObject):
     """Answers the drawing on ``canvas`` with the session's model in the background, with the
-    maps ``picture()`` names.
+    maps ``details()`` asks for.
 
     Signals
     -------
@@ -56,14 +58,15 @@ class Answers(QObject):
         session: Session,
         training: TrainingController,
         canvas: DrawingCanvas,
-        picture: Callable[[], str | None],
+        details: Callable[[], str | None | bool],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.session, self.training, self.canvas = session, training, canvas
-        self.picture = picture
-        """Which maps to compute with the norms (see :meth:`Session.answer`), asked at each
-        request."""
+        self.details = details
+        """Asked at each request: which maps to compute with the norms (a picture's name, see
+        :meth:`Session.answer`, or None: none), or False: neither maps nor firing maps (they are
+        out of sight)."""
         self._running = False
         self._again = False
         self._generation = 0
@@ -81,13 +84,15 @@ class Answers(QObject):
         self._running = True
         version, frame = self.canvas.version, self.canvas.framer()
         session, copy, generation = self.session, self.training.readable_model(), self._generation
-        picture = self.picture()
+        details = self.details()
 
         def job() -> Answer:
             image = frame()
             if image is None:
                 return Answer(version, None)
-            norms, maps = session.answer(image, copy, picture)
+            if details is False:
+                return Answer(version, image, session.answer(image, copy)[0], detailed=False)
+            norms, maps = session.answer(image, copy, details)
             return Answer(version, image, norms, maps, session.firing(image, copy))
 
         run_in_background(

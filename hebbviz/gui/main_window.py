@@ -109,9 +109,7 @@ class MainWindow(QMainWindow):
         self.central = CentralView(self.session.classes())
         self.canvas, self.framed_view = self.central.canvas, self.central.framed_view
         self.bars, self.contributions = self.central.bars, self.central.contributions
-        self.answers = Answers(
-            self.session, self.training, self.canvas, self.contributions.picture, self
-        )
+        self.answers = Answers(self.session, self.training, self.canvas, self._wanted_details, self)
         self.tabs = self.central.tabs
         self.central.show_pen(self.preferences.pen(DEFAULT_PEN))
         self.setCentralWidget(self.central)
@@ -314,12 +312,23 @@ class MainWindow(QMainWindow):
         self._details = answer
         self._show_details()
 
+    def _details_in_sight(self) -> bool:
+        return self.contributions.isVisible() or self.central.firing.isVisible()
+
+    def _wanted_details(self) -> str | None | bool:
+        """What an answer in the background computes besides the norms: the chosen maps and
+        the firing maps, or nothing while they are out of sight (for strokes they cost more
+        than the norms)."""
+        return self.contributions.picture() if self._details_in_sight() else False
+
     def _show_details(self, _: object = None) -> None:
         answer = self._details
-        in_sight = self.contributions.isVisible() or self.central.firing.isVisible()
-        if answer is None or not in_sight:
+        if answer is None or not self._details_in_sight():
             return
         self._details = None
+        if not answer.detailed:  # computed out of sight: now compute them
+            self._reanswer()
+            return
         self.contributions.set_maps(answer.maps, self.bars.winner_index())
         self.central.firing.set_maps(*(answer.firing or (None, None)))
 

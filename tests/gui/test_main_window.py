@@ -540,3 +540,12 @@ def test_the_answer_parts_are_never_squeezed_below_their_axis_labels(
         assert part.height() >= part.minimumSizeHint().height()
     plot = window.bars.plot
     assert plot.geometry().bottom() < window.bars.height()  # the 0-9 labels below it are whole
+
+
+def test_maps_out_of_sight_are_not_computed_until_they_come_into_it(window, known_digits, qtbot):
+    window.tabs.setCurrentWidget(window.weight_view)
+    window.canvas.show_digit(known_digits[3][1])  # answered in the background
+    qtbot.waitUntil(lambda: not window.answer_pending() and window.prediction() is not None)
+    assert not any(item.image.any() for item in window.contributions.images)
+    window.tabs.setCurrentIndex(0)  # in sight: computed now, in the background
+    qtbot.waitUntil(lambda: any(item.image.any() for item in window.contributions.images))
