@@ -86,6 +86,11 @@ class FigureLabel(QLabel):
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override: the image does not set the size)
         return QSize(400, 300)
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """The label's own minimum, never the pixmap's size: a pixmap that sized the label would
+        make it fit again, and again, one background job after another."""
+        return self.minimumSize()
+
     def _fit(self) -> None:
         """Show the image roughly scaled to the label now; the smooth scaling follows."""
         self._generation += 1
