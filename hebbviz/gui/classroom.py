@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QRect
-from PySide6.QtWidgets import QFileDialog, QLayout, QMessageBox, QWidget
+from PySide6.QtWidgets import QLayout, QWidget
 
-from hebbviz.atomic_file import atomic_write
+from hebbviz.atomic_file import write_bytes
 from hebbviz.errors import HebbvizError
+from hebbviz.gui.plot_export import ask_and_save
 
 if TYPE_CHECKING:
     from hebbviz.gui.main_window import MainWindow
@@ -147,24 +148,10 @@ def save_png(widget: QWidget, path: str | Path) -> None:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if not widget.grab().save(buffer, "PNG"):
         raise HebbvizError(f"{path}: cannot render the picture")
-    try:
-        with atomic_write(path) as file:
-            file.write(bytes(data))
-    except OSError as error:
-        raise HebbvizError(f"{path}: cannot write ({error.strerror or error})") from None
+    write_bytes(path, bytes(data))
 
 
 def export_png(parent: QWidget, widget: QWidget, suggested: str) -> str | None:
     """Ask where to save ``widget`` as a PNG and save it; returns the path, or None when
     cancelled or failed (a failure gets a message)."""
-    path, _ = QFileDialog.getSaveFileName(parent, "Export as PNG", suggested, "PNG (*.png)")
-    if not path:
-        return None
-    if not path.lower().endswith(".png"):
-        path += ".png"
-    try:
-        save_png(widget, path)
-    except HebbvizError as error:
-        QMessageBox.warning(parent, "Cannot export", str(error))
-        return None
-    return path
+    return ask_and_save(parent, "Export as PNG", suggested, "png", lambda p: save_png(widget, p))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -147,18 +148,30 @@ def save_plot(view: pg.GraphicsView, path: str | Path) -> None:
 def export_plot(parent: QWidget, view: pg.GraphicsView, kind: str, name: str) -> str | None:
     """Ask where to save the plot in ``view`` as ``kind`` (``name`` suggested) and save it;
     the path, or None when cancelled or failed (a failure gets a message)."""
-    path, _ = QFileDialog.getSaveFileName(
+    return ask_and_save(
         parent,
         f"Export plot as {kind.upper()}",
         suggested_path(f"{name}.{kind}"),
-        f"{FORMATS[kind]} (*.{kind})",
+        kind,
+        lambda path: save_plot(view, path),
+    )
+
+
+def ask_and_save(
+    parent: QWidget, title: str, suggested: str, kind: str, save: Callable[[str], None]
+) -> str | None:
+    """Ask where to save a ``kind`` file (``suggested`` first; the suffix added when missing)
+    and ``save(path)``; the path, or None when cancelled or failed (a ``HebbvizError`` gets a
+    message)."""
+    path, _ = QFileDialog.getSaveFileName(
+        parent, title, suggested, f"{FORMATS.get(kind, kind.upper())} (*.{kind})"
     )
     if not path:
         return None
     if not path.lower().endswith(f".{kind}"):
         path += f".{kind}"
     try:
-        save_plot(view, path)
+        save(path)
     except HebbvizError as error:
         QMessageBox.warning(parent, "Cannot export", str(error))
         return None
