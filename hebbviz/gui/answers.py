@@ -3,8 +3,8 @@
 Framing the drawing (rendering its strokes, anti-aliased) and every network's answer to it take a
 few milliseconds each time the drawing or the model changes: up to about 13 ms for itoh. Done on
 the GUI thread, that time is missing from painting the heatmaps and following the pen, and on a
-busy machine the GUI thread does not get it back. Here each answer is one job of
-:func:`~hebbviz.gui.background.run_in_background`, at most one at a time, always for the newest
+busy machine the GUI thread does not get it back. Here each answer is a job of
+a :class:`~hebbviz.gui.background.Lane`, at most one at a time, always for the newest
 drawing: a request while a job runs is served, with the drawing as it is then, when the job ends.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from shiboken6 import isValid
 
-from hebbviz.gui.background import run_in_background
+from hebbviz.gui.background import Lane
 from hebbviz.gui.canvas import DrawingCanvas
 from hebbviz.gui.session import Session
 from hebbviz.gui.training_controller import TrainingController
@@ -70,6 +70,7 @@ class Answers(QObject):
         self._running = False
         self._again = False
         self._generation = 0
+        self._lane = Lane("answer")
 
     def pending(self) -> bool:
         """Whether an answer is being computed or waits to be."""
@@ -95,11 +96,10 @@ class Answers(QObject):
             norms, maps = session.answer(image, copy, details)
             return Answer(version, image, norms, maps, session.firing(image, copy))
 
-        run_in_background(
+        self._lane.submit(
             job,
             lambda answer: self._ended(generation, answer),
             lambda error: self._ended(generation, error),
-            "answer",
         )
 
     def forget(self) -> None:
