@@ -43,6 +43,7 @@ from hebbviz.data.dataset import Split
 from hebbviz.errors import HebbvizError
 from hebbviz.gui.background import run_in_background
 from hebbviz.gui.run_control import RunControl, Stopped
+from hebbviz.memory import return_free_memory
 from hebbviz.models.base import NormClassifier
 from hebbviz.training import SharedLayer, train
 
@@ -351,6 +352,8 @@ class TrainingWorker(QObject):
             self.errored.emit(str(error))
         except Exception as error:  # noqa: BLE001 - a worker failure becomes a message
             self.errored.emit(f"training failed: {type(error).__name__}: {error}")
+        finally:  # what this run and the model before it freed, back to the system
+            return_free_memory()
 
     def _learn(self, images: np.ndarray, labels: np.ndarray) -> None:
         if self.control.full_speed:
