@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbviz.errors import HebbvizError
+from hebbviz.memory import resident_mb
 
 HEARTBEAT_MS = 5
 MOVE_MS = 10  # a mouse reports about 100 positions a second while drawing
@@ -33,6 +33,7 @@ POINTS_PER_STROKE = 30
 SOAK_STROKE_MS = 1000  # the soak draws a stroke every second
 SOAK_RULES = ("oja", "itoh", "sanger")
 SOAK_SETTLE_S = 60.0  # the soak's memory baseline is taken after the first minute
+SOAK_WINDOW_S = 60.0
 """The memory at a point of the soak is the median of the once-a-second readings over this long
 (a run's model and an evaluation's copy come and go: itoh's are tens of MB)."""
 SOAK_PER_LABEL = 20  # short soak runs (200 images, one epoch): many restarts
@@ -46,16 +47,6 @@ def _strokes() -> list[list[tuple[float, float]]]:
     seven_top = [(0.3 + 0.4 * t, 0.2) for t in np.linspace(0, 1, POINTS_PER_STROKE // 2)]
     seven_leg = [(0.7 - 0.25 * t, 0.2 + 0.6 * t) for t in np.linspace(0, 1, POINTS_PER_STROKE)]
     return [zero, one, seven_top + seven_leg]
-
-
-def rss_mb() -> float:
-    """This process's resident memory now, in MB (Linux: from /proc)."""
-    try:
-        with open("/proc/self/statm") as statm:
-            pages = int(statm.read().split()[1])
-    except OSError:
-        raise HebbvizError("--soak reads the memory in use from /proc/self: Linux only") from None
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _runqueue_wait_s() -> float:
@@ -303,12 +294,11 @@ def run_gui_soak(
     Returns
     -------
     dict
-        ``rss_mb_start`` and ``rss_mb_end``: resident memory when a whole cycle of ``rules``
-        has just finished (the same point of the cycle, so the same kind of model is live), the
-        first such reading after the first minute (or half the soak if shorter) and the last;
-        the soak's first and last readings when it finished fewer than two cycles;
-        ``rss_growth_pct``, ``max_stall_ms`` (5 ms heartbeat, whole soak, restarts included),
-        ``runs`` (finished), ``workers_alive`` (training workers still in memory at the end) and
+        ``rss_mb_start`` and ``rss_mb_end``: resident memory, read once a second, the median
+        over ``SOAK_WINDOW_S`` after the first minute and over the last ``SOAK_WINDOW_S`` (for a
+        short soak: over its second quarter and its last quarter); ``rss_growth_pct``,
+        ``max_stall_ms`` (5 ms heartbeat, whole soak, restarts included), ``runs`` (finished),
+        ``workers_alive`` (training workers still in memory at the end) and
         the context of the measurement.
     """
     import gc
@@ -336,25 +326,24 @@ def run_gui_soak(
         seen["images"] += progress.seen
         if progress.seen == progress.total:
             runs["finished"] += 1
-        if runs["started"] % len(rules) == 0:  # a whole cycle of the rules has ended
-            cycles.append((time.perf_counter() - began, rss_mb()))
         QTimer.singleShot(0, start_next)  # as a user pressing Start again at once
 
     training.ended.connect(on_ended)
     began = time.perf_counter()
-    settle = min(SOAK_SETTLE_S, seconds / 2)
-    cycles: list[tuple[float, float]] = []  # (seconds into the soak, resident MB) per cycle
-    first = rss_mb()
+    settle, span = min(SOAK_SETTLE_S, seconds / 4), min(SOAK_WINDOW_S, seconds / 4)
+    memory: list[tuple[float, float]] = []  # (seconds into the soak, resident MB)
+    reader = QTimer()
+    reader.setInterval(1000)
+    reader.timeout.connect(lambda: memory.append((time.perf_counter() - began, resident_mb())))
     heartbeat.start()
+    reader.start()
     pen.start()
     start_next()
     run_event_loop(seconds)
     elapsed = time.perf_counter() - began
-    settled = [mb for t, mb in cycles if t >= settle]
-    if len(settled) >= 2:
-        rss_start, rss_end = settled[0], settled[-1]
-    else:
-        rss_start, rss_end = first, rss_mb()
+    rss_start = float(np.median([mb for t, mb in memory if settle <= t < settle + span]))
+    rss_end = float(np.median([mb for t, mb in memory if t >= elapsed - span]))
+    reader.stop()
     pen.stop()
     heartbeat.stop()
     training.ended.disconnect(on_ended)
@@ -378,6 +367,7 @@ def run_gui_soak(
         "rules": list(rules),
         "seconds": elapsed,
         "settle_seconds": settle,
+        "window_seconds": span,
         **_context(dataset),
     }
 
@@ -388,7 +378,8 @@ def describe_soak(result: dict[str, Any]) -> str:
         f"GUI soak: {result['seconds']:.0f} s training {'/'.join(result['rules'])} in turn, "
         f"{result['runs']} runs finished (load average {result['load_average_1min']:.1f} on "
         f"{result['cpu_count']} cores):\n"
-        f"  memory: {result['rss_mb_start']:.0f} MB after {result['settle_seconds']:.0f} s, "
+        f"  memory (median over {result['window_seconds']:.0f} s): "
+        f"{result['rss_mb_start']:.0f} MB after {result['settle_seconds']:.0f} s, "
         f"{result['rss_mb_end']:.0f} MB at the end ({result['rss_growth_pct']:+.1f}%)\n"
         f"  longest GUI stall: {result['max_stall_ms']:.0f} ms (restarts included)\n"
         f"  training workers left in memory: {result['workers_alive']}"
