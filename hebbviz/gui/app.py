@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from hebbviz.errors import HebbvizError
+from hebbviz.memory import exempt_startup_objects
 
 SCREENSHOT_SIZE = (1920, 1000)
 """Window size of ``--screenshot`` pictures: a full-HD screen's worth."""
@@ -95,6 +96,7 @@ def run_app(args: argparse.Namespace) -> int:
     window.show()
     session.warm_up_kernels()
     session.load_dataset(data_dir, name)
+    exempt_startup_objects()
     return app.exec()
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbviz.memory import resident_mb
+from hebbviz.memory import exempt_startup_objects, resident_mb
 
 HEARTBEAT_MS = 5
 MOVE_MS = 10  # a mouse reports about 100 positions a second while drawing
@@ -81,6 +81,7 @@ def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt im
     window.resize_to(QSize(1600, 900))
     window.show()
     window.tabs.setCurrentWidget(window.weight_view)
+    exempt_startup_objects()  # as the app does
     return app, window, dataset
 
 
