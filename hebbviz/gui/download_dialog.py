@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from hebbviz.data.download import DownloadCancelled, RemoteDataset, download, ra
 from hebbviz.errors import HebbvizError
 from hebbviz.gui.background import run_in_background
 from hebbviz.gui.training_panel import duration_text
+from hebbviz.gui.widgets import ProgressBar
 
 SHOW_MS = 100
 """The dialog shows the newest progress this often."""
@@ -97,7 +97,7 @@ class DownloadDialog(QDialog):
         )
         self.label.setWordWrap(True)
         self.file_label = QLabel("connecting…")
-        self.bar = QProgressBar()
+        self.bar = ProgressBar()
         self.bar.setRange(0, 0)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self.reject)

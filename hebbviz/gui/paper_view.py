@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from hebbviz.gui.figure_label import FigureLabel
 from hebbviz.gui.figures import PAPER_STAGE1_BEST, PAPER_STAGE3_BEST
+from hebbviz.gui.widgets import ProgressBar
 from hebbviz.paper.stage1 import MAX_HIDDEN_LAYERS, MIN_LEARNING_LAYERS, Stage1Result
 from hebbviz.paper.stage2 import CONTROLS, WinRates
 from hebbviz.paper.stage3 import SweepGrid
@@ -101,7 +101,7 @@ class StagePage(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self._on_cancel)
-        self.progress = QProgressBar()
+        self.progress = ProgressBar()
         self.progress.setVisible(False)
         self.status = QLabel("Not computed yet: press the button.")
         self.status.setWordWrap(True)

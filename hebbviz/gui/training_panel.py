@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QSizePolicy,
     QSlider,
     QSpinBox,
@@ -35,7 +34,7 @@ from hebbviz.gui.run_control import SLOW_MOTION_RATE
 from hebbviz.gui.teach import TeachBox
 from hebbviz.gui.training_controller import RunSettings
 from hebbviz.gui.training_widgets import ParamsForm, SpeedMeter, StepView
-from hebbviz.gui.widgets import FittedButton, FittedLabel, SettingsScroll
+from hebbviz.gui.widgets import FittedButton, FittedLabel, ProgressBar, SettingsScroll
 from hebbviz.gui.worker import Progress, Step
 from hebbviz.models import RULES, rule_class
 
@@ -149,7 +148,7 @@ class TrainingPanel(QWidget):
         self.speed.valueChanged.connect(self._on_speed_changed)
 
         # progress
-        self.progress = QProgressBar()
+        self.progress = ProgressBar()
         self.progress.setTextVisible(False)  # the count is below it, never under the fill
         self.rate_label = QLabel(" ")
         self.rate_label.setWordWrap(True)

@@ -1,6 +1,6 @@
 """Small widgets shared by the app's views: headings, captions, elided labels, labels and buttons
 as wide as their longest text, a scroll area for settings, explained empty states, boxes of a set
-aspect."""
+aspect, a progress bar that waits for the next frame."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -209,3 +210,22 @@ class AspectBox(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self.widget.setGeometry(self.rect())
+
+
+class ProgressBar(QProgressBar):
+    """A progress bar painted with the window's next frame, like every other widget.
+
+    ``QProgressBar.setValue`` and ``reset`` repaint at once, and with the bar whatever else of
+    the window waits to be painted (the canvas, the heatmaps): 2-7 ms on the GUI thread at each
+    count while training, in the middle of handling other events.
+    """
+
+    def setValue(self, value: int) -> None:  # noqa: N802 (Qt's name)
+        self.setUpdatesEnabled(False)
+        super().setValue(value)
+        self.setUpdatesEnabled(True)  # asks for an ordinary repaint
+
+    def reset(self) -> None:
+        self.setUpdatesEnabled(False)
+        super().reset()
+        self.setUpdatesEnabled(True)
