@@ -137,8 +137,9 @@ class AccuracyCurve(pg.PlotWidget):
         self.seen.append(seen)
         self.accuracy.append(100.0 * accuracy)
         self.curve.setData(self.seen, self.accuracy)
-        self.empty.hide()
-        self.getAxis("bottom").setStyle(showValues=True)
+        if len(self.seen) == 1:  # (each setStyle redraws the axis: ~5 ms)
+            self.empty.hide()
+            self.getAxis("bottom").setStyle(showValues=True)
         if self._total is None:
             self.setXRange(0, max(self.seen), padding=0.02)
 
@@ -227,6 +228,9 @@ class MetricsView(QWidget):
         self.per_label.addItem(self.per_label_bars)
 
         self.gallery = Gallery()
+        self.gallery.chosen.connect(self._show_misread)
+        self._misread: tuple[Split, np.ndarray] | None = None
+        """The split and the indices of the misread digits the gallery shows."""
         charts = [AspectBox(self.curve), AspectBox(self.per_label)]
         combo_height = self.response_kind.sizeHint().height()
         self.placeholders = {
@@ -339,26 +343,31 @@ class MetricsView(QWidget):
         self._fill_gallery(split, predicted)
 
     def _fill_gallery(self, split: Split, predicted: np.ndarray) -> None:
-        self.gallery.clear()
-        wrong = np.flatnonzero(predicted != split.labels)
+        wrong = np.flatnonzero(predicted != split.labels)[:GALLERY_SIZE]
         if not len(wrong):
+            self.gallery.clear()
             self.placeholders["gallery"].show_message("No validation digit misread.")
             return
         self.placeholders["gallery"].show_content()
-        for index in wrong[:GALLERY_SIZE]:
-            image = split.images[index]
+        digits = []
+        for index in wrong:
             true, answer = self.classes[split.labels[index]], predicted[index]
             answered = self.classes[answer] if answer >= 0 else "?"
-            button = self.gallery.add(
-                image,
-                f"{true}→{answered}",
+            tip = (
                 f"validation digit {index}: a {true} read as {answered}; click to show it on the "
-                "Answer view",
+                "Answer view"
             )
-            note = f"validation digit {index}, true label {true}"
-            button.clicked.connect(
-                lambda _=False, im=image, n=note: self.digitChosen.emit(im.copy(), n)
-            )
+            digits.append((split.images[index], f"{true}→{answered}", tip))
+        self._misread = (split, wrong)
+        self.gallery.show_digits(digits)
+
+    def _show_misread(self, number: int) -> None:
+        split, wrong = self._misread  # type: ignore[misc] (set before any button exists)
+        index = wrong[number]
+        true = self.classes[split.labels[index]]
+        self.digitChosen.emit(
+            split.images[index].copy(), f"validation digit {index}, true label {true}"
+        )
 
     def _describe_confusion(self, row: int, column: int, value: float) -> str:
         return f"true {self.classes[row]}, answered {self.classes[column]}: {value:.0f} digits"

@@ -51,7 +51,10 @@ def test_metrics_matrices_are_square_titled_and_the_gallery_is_whole(window, qtb
     gallery = metrics.gallery
     assert len(gallery.buttons) == 30
     assert not [w for w in _ancestors(gallery) if isinstance(w, QScrollArea)][1:]  # the page's only
-    assert gallery.height() >= gallery.heightForWidth(gallery.width())
+    # made when shown (not while hidden behind another tab), laid out by the first frame
+    qtbot.waitUntil(
+        lambda: gallery.height() >= gallery.heightForWidth(gallery.width()), timeout=500
+    )
     for button in gallery.buttons:  # every one whole, none cut off
         assert gallery.rect().contains(button.geometry())
 
@@ -64,6 +67,7 @@ def _ancestors(widget):
 
 def test_a_click_on_a_misread_digit_shows_it_answered_with_its_true_label(window, qtbot):
     metrics, split = evaluated(window)
+    assert not metrics.isVisible() and not metrics.gallery.buttons  # made once in sight
     window.tabs.setCurrentWidget(metrics)
     assert len(metrics.gallery.buttons) == 5
     assert window.canvas.is_blank()
