@@ -36,14 +36,15 @@ Describe = Callable[[int, int, float], str]
 def nice_level(current: float, data: np.ndarray) -> float:
     """A symmetric colour limit for ``data`` that changes rarely.
 
-    The data's "peak" is the 99.5th percentile of its finite magnitudes (of an even sample of at
-    most ``PEAK_SAMPLE`` values: a few extreme pixels would otherwise wash out the rest). Keeps
-    ``current`` while the peak stays within ``(current / 5, current]``; otherwise steps to the
-    next value of 1, 2 or 5 x 10^n at or above it.
+    The data's "peak" is the 99.5th percentile of its finite magnitudes (nearest rank, of an
+    even sample of at most ``PEAK_SAMPLE`` values: a few extreme pixels would otherwise wash out
+    the rest). Keeps ``current`` while the peak stays within ``(current / 5, current]``;
+    otherwise steps to the next value of 1, 2 or 5 x 10^n at or above it.
     """
     sample = data.ravel()[:: max(1, data.size // PEAK_SAMPLE)]
     finite = np.abs(sample[np.isfinite(sample)])
-    peak = float(np.percentile(finite, 99.5)) if finite.size else 0.0
+    rank = max(math.ceil(0.995 * finite.size) - 1, 0)  # nearest rank (np.percentile: ~1 ms)
+    peak = float(np.partition(finite, rank)[rank]) if finite.size else 0.0
     if peak == 0.0:
         return current if current > 0 else 1.0
     if current > 0 and current / 5 < peak <= current:
