@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
 from hebbviz.gui.answers import Answer, Answers
-from hebbviz.gui.canvas import DEFAULT_PEN
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
 from hebbviz.gui.contributions import available_pictures
 from hebbviz.gui.detector_view import DetectorView
 from hebbviz.gui.download_dialog import DownloadDialog
+from hebbviz.gui.drawing import DEFAULT_PEN
 from hebbviz.gui.help import HelpDialog, show_about
 from hebbviz.gui.metrics_view import MetricsView
 from hebbviz.gui.model_files import ModelFiles
