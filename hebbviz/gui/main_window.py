@@ -246,9 +246,9 @@ class MainWindow(QMainWindow):
         panel.resetRequested.connect(self.reset_training)
         panel.pauseRequested.connect(training.pause)
         panel.rateChanged.connect(training.set_rate)
-        panel.dataFolderChosen.connect(lambda folder: session.load_dataset(data_dir=folder))
-        panel.dataSourceChosen.connect(lambda name: session.load_dataset(name=name))
-        panel.downloadRequested.connect(self.download_dataset)
+        panel.data.folderChosen.connect(lambda folder: session.load_dataset(data_dir=folder))
+        panel.data.sourceChosen.connect(lambda name: session.load_dataset(name=name))
+        panel.data.downloadRequested.connect(self.download_dataset)
         panel.teach_box.teachRequested.connect(self.teach)
         panel.teach_box.enabledChanged.connect(
             lambda on: [action.setEnabled(on) for action in self.teach_actions]
@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
         fed = shared is not None and worker is not None and worker.model is model
         self.detector_view.set_feed(worker if fed else None)
         if not self.training.running:  # a model opened or reset: nothing of a run before
-            self.training_panel.show_rule(model.rule)
+            self.training_panel.rule_form.show_rule(model.rule)
             self.training_panel.show_cleared()
             self.training_panel.step_view.clear()
         self.show_model_info()
@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
     def _on_model_learned(self) -> None:
         self.weight_view.mark_dirty()
         self.detector_view.mark_dirty()
-        self.training_panel.show_drawings_count(self.session.store)
+        self.training_panel.data.show_drawings_count(self.session.store)
         self.show_model_info()
         self.refresh_answer()
 
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
     def _on_dataset_changed(self) -> None:
         dataset = self.session.dataset
         self.training_panel.show_dataset(dataset)
-        self.training_panel.show_drawings_count(self.session.store)
+        self.training_panel.data.show_drawings_count(self.session.store)
         if dataset is None:
             return
         self.status_view.show_dataset(dataset)
@@ -505,7 +505,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_downloaded(self, name: str) -> None:
-        self.training_panel.show_downloads()
+        self.training_panel.data.show_downloads()
         self.session.load_dataset(name=name)
 
     def _on_dataset_failed(self, message: str) -> None:

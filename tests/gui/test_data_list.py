@@ -37,7 +37,7 @@ def use_registry(window, monkeypatch, remote) -> int:
     """Put ``remote`` in MNIST's place; the index of its entry in the data list."""
     monkeypatch.setitem(REMOTE, "mnist", remote)
     panel = window.training_panel
-    panel.show_downloads()
+    panel.data.show_downloads()
     choice = panel.data_choice
     return next(i for i in range(choice.count()) if choice.itemData(i) == ("download", "mnist"))
 
