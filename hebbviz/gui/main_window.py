@@ -35,6 +35,7 @@ from hebbviz.gui.detector_view import DetectorView
 from hebbviz.gui.download_dialog import DownloadDialog
 from hebbviz.gui.drawing import DEFAULT_PEN
 from hebbviz.gui.help import HelpDialog, show_about
+from hebbviz.gui.live_feeds import LiveFeeds
 from hebbviz.gui.metrics_view import MetricsView
 from hebbviz.gui.model_files import ModelFiles
 from hebbviz.gui.paper_controller import PaperController
@@ -127,6 +128,9 @@ class MainWindow(QMainWindow):
         self.dock.setWidget(self.training_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.paper = PaperController(self.session, self.paper_view, self)
+        self.live_feeds = LiveFeeds(
+            self.session, self.training, self.weight_view, self.detector_view
+        )
         self.classroom = Classroom(self)
         self.status_view = StatusView(self.statusBar())
         self.model_label = self.status_view.model_label
@@ -407,23 +411,17 @@ class MainWindow(QMainWindow):
         if classes != self.bars.classes:
             self.bars.set_classes(classes)
             self.contributions.set_classes(classes)
-        self.weight_view.set_source(self.session.model, self.session.lock, classes)
 
     def _on_model_changed(self) -> None:
         model = self.session.model
         self._apply_classes()
+        self.live_feeds.show_model()
         self.metrics_view.show_not_evaluated()
-        worker = self.training.worker
-        if worker is not None and worker.model is model:  # the run's model, just made
-            self.weight_view.set_feed(worker)  # its weights, copied by the worker as it learns
         deskewed = bool(model.params().get("deskew"))
         self.contributions.show_available(available_pictures(type(model)), deskewed)
         self.central.firing.setVisible(type(model).has_firing_maps)
-        shared = model if isinstance(model, SharedLayer) else None
-        self.detector_view.set_source(shared, self.session.lock)
-        self.tabs.setTabVisible(self.tabs.indexOf(self.detector_view), shared is not None)
-        fed = shared is not None and worker is not None and worker.model is model
-        self.detector_view.set_feed(worker if fed else None)
+        shared = isinstance(model, SharedLayer)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.detector_view), shared)
         if not self.training.running:  # a model opened or reset: nothing of a run before
             self.training_panel.rule_form.show_rule(model.rule)
             self.training_panel.show_cleared()
@@ -432,8 +430,7 @@ class MainWindow(QMainWindow):
         self._reanswer()
 
     def _on_model_learned(self) -> None:
-        self.weight_view.mark_dirty()
-        self.detector_view.mark_dirty()
+        self.live_feeds.learned()
         self.training_panel.data.show_drawings_count(self.session.store)
         self.show_model_info()
         self.refresh_answer()
@@ -443,10 +440,7 @@ class MainWindow(QMainWindow):
 
     def _on_run_ended(self, progress: Progress) -> None:
         self.training_panel.show_progress(progress)
-        self.weight_view.set_feed(None)
-        self.weight_view.mark_dirty()
-        self.detector_view.set_feed(None)
-        self.detector_view.mark_dirty()
+        self.live_feeds.run_ended()
         self.show_model_info()
         self._reanswer()
 
@@ -486,6 +480,7 @@ class MainWindow(QMainWindow):
         self.status_view.show_dataset(dataset)
         self.metrics_view.set_classes(dataset.classes)
         self._apply_classes()
+        self.live_feeds.show_classes()
         self._reanswer()
 
     def download_dataset(self, name: str) -> DownloadDialog:
