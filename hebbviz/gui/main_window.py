@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -43,6 +43,7 @@ from hebbviz.gui.paper_view import PaperView
 from hebbviz.gui.plot_export import PlotMenu
 from hebbviz.gui.preferences import Preferences
 from hebbviz.gui.recorder import Recorder, ask_recording
+from hebbviz.gui.run_display import FRAME_MS, RunDisplay
 from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
 from hebbviz.gui.training_controller import TrainingController
@@ -51,13 +52,6 @@ from hebbviz.gui.unsaved import UnsavedGuard
 from hebbviz.gui.weight_view import WeightView
 from hebbviz.gui.worker import Progress
 from hebbviz.training import SharedLayer
-
-FRAME_MS = 100
-"""Progress, ETA and the answer to the drawing follow training this often (the heatmaps redraw
-on their own, faster, timer; drawing refreshes the answer at once)."""
-
-MODEL_INFO_S = 0.5
-"""While training, the status bar's model description follows at most this often (seconds)."""
 
 PREFERRED_SIZE = QSize(1800, 980)
 """The window's size on first start when the screen has room for it."""
@@ -96,15 +90,10 @@ class MainWindow(QMainWindow):
         self._help: HelpDialog | None = None
         self.downloads: list[DownloadDialog] = []
         """Downloads whose worker is still running."""
-        self._model_info_shown = 0.0
         self._answered = 0.0
+        """When the answer was last asked for (time.monotonic)."""
         self._details: Answer | None = None
         """An answer whose per-pixel maps are not shown yet (they were out of sight)."""
-        """When the answer was last computed (time.monotonic)."""
-        self._progress_shown = None
-        self._layer_shown = None
-        self._info_seen = 0
-        """Images learned when the running model was last described (0: not since its start)."""
         self.setWindowTitle("Draw a digit")
 
         self.central = CentralView(self.session.classes())
@@ -136,6 +125,9 @@ class MainWindow(QMainWindow):
         self.model_label = self.status_view.model_label
         self.data_label = self.status_view.data_label
         self.kernel_label = self.status_view.kernel_label
+        self.run_display = RunDisplay(
+            self.session, self.training, self.training_panel, self.status_view, self
+        )
         self.files = ModelFiles(self, self.session, self.preferences, self.statusBar())
         self.unsaved = UnsavedGuard(
             self,
@@ -149,11 +141,6 @@ class MainWindow(QMainWindow):
         self.teach_actions = build_teach_actions(self, self.teach)
         self.plot_menu = PlotMenu(self)  # right click on a plot: export it
         self.recorder = Recorder(self.weight_view, self)
-
-        self._frame_timer = QTimer(self)
-        self._frame_timer.setInterval(FRAME_MS)
-        self._frame_timer.timeout.connect(self._on_frame)
-        self._frame_timer.start()
         self._connect()
 
         self.fit_to_screen()
@@ -222,7 +209,7 @@ class MainWindow(QMainWindow):
         self.central.penChosen.connect(self.preferences.remember_pen)
         self.metrics_view.digitChosen.connect(self.show_digit)
         self.contributions.pictureChanged.connect(self.refresh_answer)
-        self.files.saved.connect(self.show_model_info)
+        self.files.saved.connect(self.run_display.show_model_info)
         bar = self.statusBar()
         self.recorder.progress.connect(
             lambda n, total: bar.showMessage(f"Recording the Weights view: frame {n} of {total}")
@@ -258,25 +245,14 @@ class MainWindow(QMainWindow):
             lambda on: [action.setEnabled(on) for action in self.teach_actions]
         )
 
-        training.started.connect(panel.show_started)
-        training.started.connect(self._on_run_started)
-        training.runningChanged.connect(panel.set_running)
-        training.pausedChanged.connect(panel.set_paused)
-        training.pausedChanged.connect(lambda _: self.show_model_info())
-        training.status.connect(panel.show_status)
-        training.status.connect(
-            lambda text, error: error and self.statusBar().showMessage(text, 10_000)
-        )
-        training.stepped.connect(lambda step: panel.show_step(step, self.session.classes()))
-        training.curveCleared.connect(panel.show_cleared)
         training.curveCleared.connect(self.metrics_view.curve.clear_points)
         training.started.connect(self.metrics_view.curve.clear_points)  # its axis: the run's
-        training.curvePoint.connect(panel.curve.add_point)
         training.curvePoint.connect(self.metrics_view.curve.add_point)
         training.ended.connect(self._on_run_ended)
         training.evaluator.evaluating.connect(self.metrics_view.show_evaluating)
         training.evaluator.evaluated.connect(self.metrics_view.show_evaluation)
         training.evaluator.failed.connect(self.metrics_view.show_failure)
+        self.run_display.progressed.connect(self._follow_run)
 
     # ------------------------------------------------------------------ the answer
 
@@ -399,13 +375,6 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ state shown
 
-    def show_model_info(self) -> None:
-        """Describe the current model (and what a run is doing with it) in the status bar."""
-        text = self.session.describe(self.training.activity(), self.training.val_accuracy)
-        self.status_view.show_model(
-            text, self.session.path, self.session.metadata.get("data_source")
-        )
-
     def _apply_classes(self) -> None:
         classes = self.session.classes()
         if classes != self.bars.classes:
@@ -422,54 +391,25 @@ class MainWindow(QMainWindow):
         self.central.firing.setVisible(type(model).has_firing_maps)
         shared = isinstance(model, SharedLayer)
         self.tabs.setTabVisible(self.tabs.indexOf(self.detector_view), shared)
-        if not self.training.running:  # a model opened or reset: nothing of a run before
-            self.training_panel.rule_form.show_rule(model.rule)
-            self.training_panel.show_cleared()
-            self.training_panel.step_view.clear()
-        self.show_model_info()
+        self.run_display.show_model()
         self._reanswer()
 
     def _on_model_learned(self) -> None:
         self.live_feeds.learned()
         self.training_panel.data.show_drawings_count(self.session.store)
-        self.show_model_info()
+        self.run_display.show_model_info()
         self.refresh_answer()
 
-    def _on_run_started(self) -> None:
-        self._info_seen = 0
-
     def _on_run_ended(self, progress: Progress) -> None:
-        self.training_panel.show_progress(progress)
+        self.run_display.show_run_ended(progress)
         self.live_feeds.run_ended()
-        self.show_model_info()
         self._reanswer()
 
-    def _on_frame(self) -> None:
-        """Show the run's newest progress (at most 10 times a second; nothing when it has not
-        changed)."""
-        worker = self.training.worker
-        layer = worker.shared if worker is not None else None
-        if layer is not None and layer is not self._layer_shown:
-            self._layer_shown = layer  # a shared layer learns first: say how far (images: 0)
-            self.training_panel.show_status(
-                f"First stage: the shared layer has learned {layer.seen:,} of {layer.total:,} "
-                "inputs (see the Detectors tab); then the label networks learn."
-                if layer.seen < layer.total
-                else f"First stage done ({layer.total:,} inputs); the label networks learn."
-            )
-        progress = self.training.progress
-        if progress is None or progress is self._progress_shown:
-            return
-        self._progress_shown = progress
-        self.training_panel.show_progress(progress)
+    def _follow_run(self, progress: Progress) -> None:
+        """A run has learned more: answer again, at most once a frame (and not when a stroke
+        has just had it answered)."""
         if progress.seen and time.monotonic() - self._answered >= FRAME_MS / 1000:
-            self._request_answer()  # the answer to the drawing, as the model learns (unless a
-            # stroke just had it recomputed)
-        first = progress.seen and not self._info_seen  # the first images of a run: say so now
-        if first or time.monotonic() - self._model_info_shown >= MODEL_INFO_S:
-            self._info_seen = progress.seen
-            self._model_info_shown = time.monotonic()
-            self.show_model_info()
+            self._request_answer()
 
     def _on_dataset_changed(self) -> None:
         dataset = self.session.dataset
