@@ -5,32 +5,30 @@ controller, in one place.
 - :class:`~hebbviz.gui.training_controller.TrainingController`: the current training run;
 - passive views: :class:`~hebbviz.gui.central_view.CentralView` (canvas, framed digit, answer),
   :class:`~hebbviz.gui.training_panel.TrainingPanel` (the Training dock),
-  :class:`~hebbviz.gui.weight_view.WeightView`, :class:`~hebbviz.gui.metrics_view.MetricsView`,
-  :class:`~hebbviz.gui.paper_view.PaperView` (its stages computed by
-  :class:`~hebbviz.gui.paper_controller.PaperController`);
+  :class:`~hebbviz.gui.weight_view.WeightView`, :class:`~hebbviz.gui.detector_view.DetectorView`,
+  :class:`~hebbviz.gui.metrics_view.MetricsView`, :class:`~hebbviz.gui.paper_view.PaperView` (its
+  stages computed by :class:`~hebbviz.gui.paper_controller.PaperController`);
+- what the views are given, and what their requests do:
+  :class:`~hebbviz.gui.answer_presenter.AnswerPresenter` (the answer to the drawing),
+  :class:`~hebbviz.gui.run_display.RunDisplay` (the run, in the dock and the status bar),
+  :class:`~hebbviz.gui.live_feeds.LiveFeeds` (the Weights and Detectors tabs),
+  :class:`~hebbviz.gui.model_files.ModelFiles`;
 - the menus and shortcuts: :mod:`hebbviz.gui.actions`.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QMainWindow,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
-from hebbviz.gui.answers import Answer, Answers
+from hebbviz.gui.answer_presenter import AnswerPresenter
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
-from hebbviz.gui.contributions import available_pictures
 from hebbviz.gui.detector_view import DetectorView
 from hebbviz.gui.download_dialog import DownloadDialog
 from hebbviz.gui.drawing import DEFAULT_PEN
@@ -43,7 +41,7 @@ from hebbviz.gui.paper_view import PaperView
 from hebbviz.gui.plot_export import PlotMenu
 from hebbviz.gui.preferences import Preferences
 from hebbviz.gui.recorder import Recorder, ask_recording
-from hebbviz.gui.run_display import FRAME_MS, RunDisplay
+from hebbviz.gui.run_display import RunDisplay
 from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
 from hebbviz.gui.training_controller import TrainingController
@@ -77,8 +75,9 @@ class MainWindow(QMainWindow):
     ----------
     session : Session
     training : TrainingController
-    training_panel, weight_view, metrics_view, central : the views
+    training_panel, weight_view, detector_view, metrics_view, paper_view, central : the views
     canvas, bars, contributions, tabs : parts of the central view, for short
+    answer, run_display, live_feeds, files : see the module's description
     menu_actions : dict of QAction, by the names of :data:`hebbviz.gui.actions.COMMANDS`
     """
 
@@ -90,16 +89,11 @@ class MainWindow(QMainWindow):
         self._help: HelpDialog | None = None
         self.downloads: list[DownloadDialog] = []
         """Downloads whose worker is still running."""
-        self._answered = 0.0
-        """When the answer was last asked for (time.monotonic)."""
-        self._details: Answer | None = None
-        """An answer whose per-pixel maps are not shown yet (they were out of sight)."""
         self.setWindowTitle("Draw a digit")
 
         self.central = CentralView(self.session.classes())
         self.canvas, self.framed_view = self.central.canvas, self.central.framed_view
         self.bars, self.contributions = self.central.bars, self.central.contributions
-        self.answers = Answers(self.session, self.training, self.canvas, self._wanted_details, self)
         self.tabs = self.central.tabs
         self.central.show_pen(self.preferences.pen(DEFAULT_PEN))
         self.setCentralWidget(self.central)
@@ -117,24 +111,19 @@ class MainWindow(QMainWindow):
         self.dock.setWidget(self.training_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.paper = PaperController(self.session, self.paper_view, self)
-        self.live_feeds = LiveFeeds(
-            self.session, self.training, self.weight_view, self.detector_view
-        )
         self.classroom = Classroom(self)
         self.status_view = StatusView(self.statusBar())
         self.model_label = self.status_view.model_label
         self.data_label = self.status_view.data_label
         self.kernel_label = self.status_view.kernel_label
-        self.run_display = RunDisplay(
-            self.session, self.training, self.training_panel, self.status_view, self
-        )
-        self.files = ModelFiles(self, self.session, self.preferences, self.statusBar())
+
+        session, training, panel = self.session, self.training, self.training_panel
+        self.answer = AnswerPresenter(session, training, self.central, self)
+        self.run_display = RunDisplay(session, training, panel, self.status_view, self)
+        self.live_feeds = LiveFeeds(session, training, self.weight_view, self.detector_view)
+        self.files = ModelFiles(self, session, self.preferences, self.statusBar())
         self.unsaved = UnsavedGuard(
-            self,
-            self.session,
-            self.files,
-            interactive=remember,
-            notice=lambda text: self.statusBar().showMessage(text, 15_000),
+            self, session, self.files, interactive=remember, notice=self._notice(15_000)
         )
         extras = {"recent": self.files.recent_menu, "dock": self.dock.toggleViewAction()}
         self.menu_actions = build_menus(self, self._slots(), extras)
@@ -172,8 +161,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ wiring
 
-    def _slots(self) -> dict[str, object]:
-        training, panel = self.training, self.training_panel
+    def _notice(self, ms: int) -> Callable[[str], None]:
+        """Shows a sentence in the status bar for ``ms`` milliseconds."""
+        return lambda text: self.statusBar().showMessage(text, ms)
+
+    def _slots(self) -> dict[str, Callable[[], object]]:
+        panel = self.training_panel
         return {
             "data": self.files.choose_data_dir,
             "quit": self.close,
@@ -182,7 +175,7 @@ class MainWindow(QMainWindow):
             "default": self.session.load_default_model,
             "undo": self.canvas.undo,
             "clear": self.canvas.clear,
-            "contributions": self._show_maps,
+            "contributions": self.answer.show_maps,
             "classroom": self.classroom.set_active,
             "export": lambda: export_png(
                 self,
@@ -194,21 +187,17 @@ class MainWindow(QMainWindow):
             "pause": lambda: panel.pause(not panel.pause_button.isChecked()),
             "step": self.step_training,
             "reset": self.reset_training,
-            "evaluate": training.evaluate,
+            "evaluate": self.training.evaluate,
             "help": self.show_help,
             "about": lambda: show_about(self),
         }
 
     def _connect(self) -> None:
         session, training, panel = self.session, self.training, self.training_panel
-        self.canvas.drawingChanged.connect(self._request_answer)
-        self.answers.answered.connect(self.show_answer)
-        self.tabs.currentChanged.connect(self._show_details)
-        self.answers.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.answer.answers.failed.connect(self._notice(10_000))
         self.central.helpRequested.connect(self.show_help)
         self.central.penChosen.connect(self.preferences.remember_pen)
-        self.metrics_view.digitChosen.connect(self.show_digit)
-        self.contributions.pictureChanged.connect(self.refresh_answer)
+        self.metrics_view.digitChosen.connect(self.answer.show_digit)
         self.files.saved.connect(self.run_display.show_model_info)
         bar = self.statusBar()
         self.recorder.progress.connect(
@@ -230,7 +219,7 @@ class MainWindow(QMainWindow):
         session.kernelsFailed.connect(
             lambda message: self.status_view.show_kernels("Kernels failed to compile", message)
         )
-        session.notice.connect(self.statusBar().showMessage)
+        session.notice.connect(bar.showMessage)
 
         panel.startRequested.connect(self.start_training)
         panel.stepRequested.connect(self.step_training)
@@ -252,65 +241,21 @@ class MainWindow(QMainWindow):
         training.evaluator.evaluating.connect(self.metrics_view.show_evaluating)
         training.evaluator.evaluated.connect(self.metrics_view.show_evaluation)
         training.evaluator.failed.connect(self.metrics_view.show_failure)
-        self.run_display.progressed.connect(self._follow_run)
+        self.run_display.progressed.connect(self.answer.follow)
 
     # ------------------------------------------------------------------ the answer
 
+    def refresh_answer(self) -> None:
+        """Show every label's answer to the drawing, now (see :meth:`AnswerPresenter.refresh`)."""
+        self.answer.refresh()
+
     def answer_pending(self) -> bool:
         """Whether the drawing changed since the answer shown was computed."""
-        return self.answers.pending()
+        return self.answer.pending()
 
-    def _request_answer(self) -> None:
-        """Have the answer to the drawing computed in the background (see :mod:`answers`)."""
-        self._answered = time.monotonic()
-        self.answers.request()
-
-    def _reanswer(self) -> None:
-        """The model or the data changed: drop an answer under way, ask for a new one."""
-        self.answers.forget()
-        self._request_answer()
-
-    def refresh_answer(self) -> None:
-        """Frame the drawing and show every label's answer to it (now, on this thread)."""
-        self._answered = time.monotonic()
-        self.answers.forget()
-        image = self.canvas.framed_image()
-        if image is None:
-            self.show_answer(Answer(self.canvas.version, None))
-            return
-        copy = self.training.readable_model()
-        norms, maps = self.session.answer(image, copy, self.contributions.picture())
-        firing = self.session.firing(image, copy)
-        self.show_answer(Answer(self.canvas.version, image, norms, maps, firing))
-
-    def show_answer(self, answer: Answer) -> None:
-        """Show the framed drawing and every label's answer to it (the per-pixel maps when they
-        are in sight: else when they come into it)."""
-        self.framed_view.set_image(answer.image)
-        self.bars.set_trained(self.session.trained())
-        self.bars.set_norms(answer.norms)
-        self._details = answer
-        self._show_details()
-
-    def _details_in_sight(self) -> bool:
-        return self.contributions.isVisible() or self.central.firing.isVisible()
-
-    def _wanted_details(self) -> str | None | bool:
-        """What an answer in the background computes besides the norms: the chosen maps and
-        the firing maps, or nothing while they are out of sight (for strokes they cost more
-        than the norms)."""
-        return self.contributions.picture() if self._details_in_sight() else False
-
-    def _show_details(self, _: object = None) -> None:
-        answer = self._details
-        if answer is None or not self._details_in_sight():
-            return
-        self._details = None
-        if not answer.detailed:  # computed out of sight: now compute them
-            self._reanswer()
-            return
-        self.contributions.set_maps(answer.maps, self.bars.winner_index())
-        self.central.firing.set_maps(*(answer.firing or (None, None)))
+    def prediction(self) -> str | None:
+        """The class name shown as the answer, or None (blank canvas, no answer)."""
+        return self.answer.prediction()
 
     def start_training(self) -> None:
         """Train a new model with the dock's settings (asking first if the current one has
@@ -328,20 +273,13 @@ class MainWindow(QMainWindow):
         if self.unsaved.may_replace("Reset replaces the model by an untrained one"):
             self.training.reset(self.training_panel.settings())
 
-    def _show_maps(self, shown: bool) -> None:
-        self.contributions.setVisible(shown)
-        self.refresh_answer()  # computes the maps again when they are shown
-
-    def prediction(self) -> str | None:
-        """The class name shown as the answer, or None (blank canvas, no answer)."""
-        winner = self.bars.winner_index()
-        return None if winner is None else self.bars.classes[winner]
-
     def teach(self, label: int) -> bool:
         """Teach the drawing to ``label``'s network (teach mode); whether it learned."""
         lesson = self.session.teach(self.canvas.framed_image(), label)
         self.training_panel.teach_box.show_result(lesson.message)
         return lesson.learned
+
+    # ------------------------------------------------------------------ exports
 
     def export_view(self) -> None:
         """Ask where to save the current tab as a PNG, and save it."""
@@ -358,58 +296,27 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.weight_view)
             self.recorder.start(recording)
 
-    def show_validation_digit(self, index: int) -> None:
-        """Put digit ``index`` of the validation split on the canvas, its true label under it
-        (``HebbvizError`` if there is none such)."""
-        image = self.session.validation_digit(index)
-        true = self.session.classes()[self.session.dataset.val.labels[index]]
-        self.show_digit(image, f"validation digit {index}, true label {true}")
-
-    def show_digit(self, image: np.ndarray, note: str) -> None:
-        """Put a 28x28 digit on the canvas with ``note`` (what it is) under it, and show the
-        Answer view with every network's answer to it."""
-        self.canvas.show_digit(image)
-        self.central.show_note(note)
-        self.tabs.setCurrentWidget(self.central.answer_page)
-        self.refresh_answer()
-
     # ------------------------------------------------------------------ state shown
 
-    def _apply_classes(self) -> None:
-        classes = self.session.classes()
-        if classes != self.bars.classes:
-            self.bars.set_classes(classes)
-            self.contributions.set_classes(classes)
-
     def _on_model_changed(self) -> None:
-        model = self.session.model
-        self._apply_classes()
+        self.answer.show_model()
         self.live_feeds.show_model()
         self.metrics_view.show_not_evaluated()
-        deskewed = bool(model.params().get("deskew"))
-        self.contributions.show_available(available_pictures(type(model)), deskewed)
-        self.central.firing.setVisible(type(model).has_firing_maps)
-        shared = isinstance(model, SharedLayer)
+        shared = isinstance(self.session.model, SharedLayer)
         self.tabs.setTabVisible(self.tabs.indexOf(self.detector_view), shared)
         self.run_display.show_model()
-        self._reanswer()
+        self.answer.reanswer()
 
     def _on_model_learned(self) -> None:
         self.live_feeds.learned()
         self.training_panel.data.show_drawings_count(self.session.store)
         self.run_display.show_model_info()
-        self.refresh_answer()
+        self.answer.refresh()
 
     def _on_run_ended(self, progress: Progress) -> None:
         self.run_display.show_run_ended(progress)
         self.live_feeds.run_ended()
-        self._reanswer()
-
-    def _follow_run(self, progress: Progress) -> None:
-        """A run has learned more: answer again, at most once a frame (and not when a stroke
-        has just had it answered)."""
-        if progress.seen and time.monotonic() - self._answered >= FRAME_MS / 1000:
-            self._request_answer()
+        self.answer.reanswer()
 
     def _on_dataset_changed(self) -> None:
         dataset = self.session.dataset
@@ -419,9 +326,9 @@ class MainWindow(QMainWindow):
             return
         self.status_view.show_dataset(dataset)
         self.metrics_view.set_classes(dataset.classes)
-        self._apply_classes()
+        self.answer.show_classes()
         self.live_feeds.show_classes()
-        self._reanswer()
+        self.answer.reanswer()
 
     def download_dataset(self, name: str) -> DownloadDialog:
         """Download data set ``name`` (of :data:`~hebbviz.data.download.REMOTE`) in a dialog
@@ -435,7 +342,7 @@ class MainWindow(QMainWindow):
         self.downloads.append(dialog)
         dialog.ended.connect(lambda: self.downloads.remove(dialog))
         dialog.downloaded.connect(self._on_downloaded)
-        dialog.cancelled.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        dialog.cancelled.connect(self._notice(10_000))
         dialog.start()
         return dialog
 

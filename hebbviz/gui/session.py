@@ -309,23 +309,6 @@ class Session(QObject):
             self.preferences.remember_data_dir(data_dir)
         self.datasetChanged.emit()
 
-    def validation_digit(self, index: int) -> np.ndarray:
-        """Digit ``index`` of the current data set's validation split.
-
-        Raises
-        ------
-        HebbvizError
-            If there is no data set yet or the index is out of range.
-        """
-        if self.dataset is None:
-            raise HebbvizError("no data set loaded yet: cannot show a validation digit")
-        count = len(self.dataset.val)
-        if not 0 <= index < count:
-            raise HebbvizError(
-                f"--draw-sample {index}: the validation split has digits 0..{count - 1}"
-            )
-        return self.dataset.val.images[index]
-
     # -- kernels ----------------------------------------------------------------------------
 
     def warm_up_kernels(self) -> None:

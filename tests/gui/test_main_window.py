@@ -358,7 +358,7 @@ def test_a_data_folder_loads_in_the_background(window, qtbot, mnist_dir):
     with qtbot.waitSignal(window.session.datasetChanged, timeout=60_000):
         window.session.load_dataset(mnist_dir)
     assert len(window.session.dataset.train) + len(window.session.dataset.val) == 10_000
-    window.show_validation_digit(0)
+    window.answer.show_validation_digit(0)
     assert window.prediction() is not None
 
 
