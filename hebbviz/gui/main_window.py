@@ -12,6 +12,7 @@ controller, in one place.
   :class:`~hebbviz.gui.answer_presenter.AnswerPresenter` (the answer to the drawing),
   :class:`~hebbviz.gui.run_display.RunDisplay` (the run, in the dock and the status bar),
   :class:`~hebbviz.gui.live_feeds.LiveFeeds` (the Weights and Detectors tabs),
+  :class:`~hebbviz.gui.run_commands.RunCommands` (Start, Step, Reset),
   :class:`~hebbviz.gui.model_files.ModelFiles`;
 - the menus and shortcuts: :mod:`hebbviz.gui.actions`.
 """
@@ -41,6 +42,7 @@ from hebbviz.gui.paper_view import PaperView
 from hebbviz.gui.plot_export import PlotMenu
 from hebbviz.gui.preferences import Preferences
 from hebbviz.gui.recorder import Recorder, ask_recording
+from hebbviz.gui.run_commands import RunCommands
 from hebbviz.gui.run_display import RunDisplay
 from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
@@ -77,7 +79,7 @@ class MainWindow(QMainWindow):
     training : TrainingController
     training_panel, weight_view, detector_view, metrics_view, paper_view, central : the views
     canvas, bars, contributions, tabs : parts of the central view, for short
-    answer, run_display, live_feeds, files : see the module's description
+    answer, run_display, live_feeds, runs, files : see the module's description
     menu_actions : dict of QAction, by the names of :data:`hebbviz.gui.actions.COMMANDS`
     """
 
@@ -125,6 +127,7 @@ class MainWindow(QMainWindow):
         self.unsaved = UnsavedGuard(
             self, session, self.files, interactive=remember, notice=self._notice(15_000)
         )
+        self.runs = RunCommands(training, panel, self.unsaved)
         extras = {"recent": self.files.recent_menu, "dock": self.dock.toggleViewAction()}
         self.menu_actions = build_menus(self, self._slots(), extras)
         self.teach_actions = build_teach_actions(self, self.teach)
@@ -166,7 +169,6 @@ class MainWindow(QMainWindow):
         return lambda text: self.statusBar().showMessage(text, ms)
 
     def _slots(self) -> dict[str, Callable[[], object]]:
-        panel = self.training_panel
         return {
             "data": self.files.choose_data_dir,
             "quit": self.close,
@@ -183,10 +185,10 @@ class MainWindow(QMainWindow):
                 f"{self.tabs.tabText(self.tabs.currentIndex())}.png",
             ),
             "record": self.record,
-            "start": self.start_training,
-            "pause": lambda: panel.pause(not panel.pause_button.isChecked()),
-            "step": self.step_training,
-            "reset": self.reset_training,
+            "start": self.runs.start,
+            "pause": self.runs.toggle_pause,
+            "step": self.runs.step,
+            "reset": self.runs.reset,
             "evaluate": self.training.evaluate,
             "help": self.show_help,
             "about": lambda: show_about(self),
@@ -221,9 +223,9 @@ class MainWindow(QMainWindow):
         )
         session.notice.connect(bar.showMessage)
 
-        panel.startRequested.connect(self.start_training)
-        panel.stepRequested.connect(self.step_training)
-        panel.resetRequested.connect(self.reset_training)
+        panel.startRequested.connect(self.runs.start)
+        panel.stepRequested.connect(self.runs.step)
+        panel.resetRequested.connect(self.runs.reset)
         panel.pauseRequested.connect(training.pause)
         panel.rateChanged.connect(training.set_rate)
         panel.data.folderChosen.connect(lambda folder: session.load_dataset(data_dir=folder))
@@ -256,22 +258,6 @@ class MainWindow(QMainWindow):
     def prediction(self) -> str | None:
         """The class name shown as the answer, or None (blank canvas, no answer)."""
         return self.answer.prediction()
-
-    def start_training(self) -> None:
-        """Train a new model with the dock's settings (asking first if the current one has
-        unsaved changes)."""
-        if self.unsaved.may_replace("Start trains a new model"):
-            self.training.start(self.training_panel.settings())
-
-    def step_training(self) -> None:
-        """Learn one image (a new paused run if none is active: asking first, as Start)."""
-        if self.training.running or self.unsaved.may_replace("Step starts a new model"):
-            self.training.step(self.training_panel.settings())
-
-    def reset_training(self) -> None:
-        """Replace the model by an untrained one (asking first if it has unsaved changes)."""
-        if self.unsaved.may_replace("Reset replaces the model by an untrained one"):
-            self.training.reset(self.training_panel.settings())
 
     def teach(self, label: int) -> bool:
         """Teach the drawing to ``label``'s network (teach mode); whether it learned."""
