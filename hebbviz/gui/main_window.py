@@ -13,6 +13,7 @@ controller, in one place.
   :class:`~hebbviz.gui.run_display.RunDisplay` (the run, in the dock and the status bar),
   :class:`~hebbviz.gui.live_feeds.LiveFeeds` (the Weights and Detectors tabs),
   :class:`~hebbviz.gui.run_commands.RunCommands` (Start, Step, Reset),
+  :class:`~hebbviz.gui.dataset_downloads.DatasetDownloads`,
   :class:`~hebbviz.gui.model_files.ModelFiles`;
 - the menus and shortcuts: :mod:`hebbviz.gui.actions`.
 """
@@ -25,13 +26,12 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
-from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
 from hebbviz.gui.answer_presenter import AnswerPresenter
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
+from hebbviz.gui.dataset_downloads import DatasetDownloads
 from hebbviz.gui.detector_view import DetectorView
-from hebbviz.gui.download_dialog import DownloadDialog
 from hebbviz.gui.drawing import DEFAULT_PEN
 from hebbviz.gui.help import HelpDialog, show_about
 from hebbviz.gui.live_feeds import LiveFeeds
@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
     training : TrainingController
     training_panel, weight_view, detector_view, metrics_view, paper_view, central : the views
     canvas, bars, contributions, tabs : parts of the central view, for short
-    answer, run_display, live_feeds, runs, files : see the module's description
+    answer, run_display, live_feeds, runs, downloads, files : see the module's description
     menu_actions : dict of QAction, by the names of :data:`hebbviz.gui.actions.COMMANDS`
     """
 
@@ -89,8 +89,6 @@ class MainWindow(QMainWindow):
         self.session = Session(self.preferences, self)
         self.training = TrainingController(self.session, self)
         self._help: HelpDialog | None = None
-        self.downloads: list[DownloadDialog] = []
-        """Downloads whose worker is still running."""
         self.setWindowTitle("Draw a digit")
 
         self.central = CentralView(self.session.classes())
@@ -128,6 +126,7 @@ class MainWindow(QMainWindow):
             self, session, self.files, interactive=remember, notice=self._notice(15_000)
         )
         self.runs = RunCommands(training, panel, self.unsaved)
+        self.downloads = DatasetDownloads(self, session, panel.data, self._notice(10_000))
         extras = {"recent": self.files.recent_menu, "dock": self.dock.toggleViewAction()}
         self.menu_actions = build_menus(self, self._slots(), extras)
         self.teach_actions = build_teach_actions(self, self.teach)
@@ -230,7 +229,7 @@ class MainWindow(QMainWindow):
         panel.rateChanged.connect(training.set_rate)
         panel.data.folderChosen.connect(lambda folder: session.load_dataset(data_dir=folder))
         panel.data.sourceChosen.connect(lambda name: session.load_dataset(name=name))
-        panel.data.downloadRequested.connect(self.download_dataset)
+        panel.data.downloadRequested.connect(self.downloads.download)
         panel.teach_box.teachRequested.connect(self.teach)
         panel.teach_box.enabledChanged.connect(
             lambda on: [action.setEnabled(on) for action in self.teach_actions]
@@ -316,26 +315,6 @@ class MainWindow(QMainWindow):
         self.live_feeds.show_classes()
         self.answer.reanswer()
 
-    def download_dataset(self, name: str) -> DownloadDialog:
-        """Download data set ``name`` (of :data:`~hebbviz.data.download.REMOTE`) in a dialog
-        with progress and Cancel, then load it; a download of it still running is shown again."""
-        for dialog in self.downloads:
-            if dialog.name == name and not dialog.stopping():
-                dialog.show()
-                dialog.raise_()
-                return dialog
-        dialog = DownloadDialog(name, REMOTE[name], self)
-        self.downloads.append(dialog)
-        dialog.ended.connect(lambda: self.downloads.remove(dialog))
-        dialog.downloaded.connect(self._on_downloaded)
-        dialog.cancelled.connect(self._notice(10_000))
-        dialog.start()
-        return dialog
-
-    def _on_downloaded(self, name: str) -> None:
-        self.training_panel.data.show_downloads()
-        self.session.load_dataset(name=name)
-
     def _on_dataset_failed(self, message: str) -> None:
         self.status_view.show_data_text("data: none")
         QMessageBox.warning(self, "Cannot open data", message)
@@ -355,8 +334,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.training.shutdown()
-        for download in self.downloads:
-            download.abandon()
+        self.downloads.abandon()
         self.paper.shutdown()
         self.preferences.save_window(self)
         if self._help is not None:
