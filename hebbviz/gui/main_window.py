@@ -178,11 +178,7 @@ class MainWindow(QMainWindow):
             "clear": self.canvas.clear,
             "contributions": self.answer.show_maps,
             "classroom": self.classroom.set_active,
-            "export": lambda: export_png(
-                self,
-                self.tabs.currentWidget(),
-                f"{self.tabs.tabText(self.tabs.currentIndex())}.png",
-            ),
+            "export": self.export_view,
             "record": self.record,
             "start": self.runs.start,
             "pause": self.runs.toggle_pause,
