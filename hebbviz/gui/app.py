@@ -88,7 +88,7 @@ def run_app(args: argparse.Namespace) -> int:
         def draw_sample() -> None:  # once, when the data set has loaded
             session.datasetChanged.disconnect(draw_sample)
             try:
-                window.show_validation_digit(args.draw_sample)
+                window.answer.show_validation_digit(args.draw_sample)
             except HebbvizError as error:
                 QMessageBox.warning(window, "Cannot show the sample", str(error))
 
@@ -133,7 +133,7 @@ def save_screenshot(
     session = window.session
     session.set_dataset(open_dataset(data_dir, name))
     session.mark_kernels_ready()
-    window.show_validation_digit(0 if sample is None else sample)
+    window.answer.show_validation_digit(0 if sample is None else sample)
     window.resize_to(QSize(*size))
     window.show()
     tabs = {"weights": window.weight_view, "metrics": window.metrics_view}

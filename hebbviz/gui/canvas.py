@@ -1,8 +1,5 @@
-"""The drawing canvas and the 28x28 view of what the networks actually see.
-
-Strokes are kept as point lists in unit coordinates (the canvas square is 1 x 1), so the same
-smooth path is painted on screen at any window size and rendered offscreen for classification.
-"""
+"""The drawing canvas (the widget: input and painting; what is drawn is a
+:class:`~hebbviz.gui.drawing.Drawing`) and the 28x28 view of what the networks actually see."""
 
 from __future__ import annotations
 
@@ -15,7 +12,6 @@ from PySide6.QtGui import (
     QImage,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
     QPen,
     QPixmap,
@@ -28,56 +24,20 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from hebbviz.gui import style
-from hebbviz.preprocess import BOX, SIDE, frame_drawing
-
-PEN_WIDTHS = {"thin": 0.045, "medium": 0.07, "thick": 0.1}
-"""The pen's diameters, as fractions of the canvas side. Medium is about MNIST's stroke width for
-a digit drawn across most of the canvas."""
-
-DEFAULT_PEN = "medium"
-
-FULL_SIZE = 0.72
-"""The size (fraction of the canvas side) of a digit drawn across most of the canvas: about the
-share of MNIST's 28x28 grid its 20x20 box takes. Strokes are classified as if drawn this size
-(see :meth:`DrawingCanvas.ink_at_full_size`)."""
-
-LEAST_SIZE = 0.01
-"""A drawing smaller than this (a dot) is enlarged as if it were this size."""
+from hebbviz.gui.drawing import RENDER_SIDE, Drawing, Stroke, gray_image
+from hebbviz.preprocess import BOX, SIDE
 
 MINIMUM_SIDE = 240
 """The canvas is never smaller than this (pixels), so the window fits a laptop screen."""
 
-RENDER_SIDE = 280
-"""Side in pixels of the offscreen image the drawing is framed from."""
-
-
-def gray_image(pixels: np.ndarray) -> QImage:
-    """A QImage (8-bit grayscale, its own copy of the data) of a 2-D uint8 array."""
-    pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
-    height, width = pixels.shape
-    return QImage(pixels.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
-
-
-def image_pixels(image: QImage) -> np.ndarray:
-    """The pixels of an 8-bit grayscale QImage as a (height, width) uint8 array (a copy)."""
-    rows = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(
-        image.height(), image.bytesPerLine()
-    )
-    return rows[:, : image.width()].copy()
-
-
-def smooth_path(points: list[QPointF]) -> QPainterPath:
-    """A smooth path through a stroke's points (two or more): quadratic curves between the
-    midpoints of consecutive samples, each using the sample between them as control point."""
-    path = QPainterPath(points[0])
-    for point, following in zip(points[1:-1], points[2:], strict=True):
-        path.quadTo(point, (point + following) / 2)
-    path.lineTo(points[-1])
-    return path
-
 
 class DrawingCanvas(QWidget):
     """A square blackboard to draw a digit on with mouse, pen or finger.
+
+    Attributes
+    ----------
+    drawing : Drawing
+        What is drawn; change it through the canvas (which repaints and signals).
 
     Signals
     -------
@@ -90,14 +50,8 @@ class DrawingCanvas(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._strokes: list[list[QPointF]] = []
-        self._drawing = False  # a stroke is in progress
-        self._digit: QImage | None = None  # a digit put on the canvas by show_digit
+        self.drawing = Drawing()
         self._cache: QPixmap | None = None  # finished strokes, painted at the current size
-        self._framed: np.ndarray | None = None  # framed_image, until the drawing changes
-        self.version = 0
-        """Counts the drawing's changes (to tell whether a framing is still of the drawing)."""
-        self.pen_width = PEN_WIDTHS[DEFAULT_PEN]
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -119,117 +73,58 @@ class DrawingCanvas(QWidget):
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         return width
 
-    # ------------------------------------------------------------------ public API
-
-    def is_blank(self) -> bool:
-        """True when nothing is drawn or shown."""
-        return not self._strokes and self._digit is None
+    # ------------------------------------------------------------------ changes
 
     def clear(self) -> None:
         """Remove every stroke and any digit shown."""
-        if self.is_blank():
-            return
-        self._strokes.clear()
-        self._drawing = False
-        self._digit = None
-        self._changed(repaint_all=True)
+        if self.drawing.clear():
+            self._changed(repaint_all=True)
 
     def undo(self) -> None:
         """Remove the last stroke (or, when no stroke is left, the digit shown)."""
-        if self._strokes:
-            self._strokes.pop()
-            self._drawing = False
-        elif self._digit is not None:
-            self._digit = None
-        else:
-            return
-        self._changed(repaint_all=True)
+        if self.drawing.undo():
+            self._changed(repaint_all=True)
 
     def show_digit(self, image28: np.ndarray) -> None:
         """Put a 28x28 digit (uint8, ink high) on the canvas in place of the drawing."""
-        image28 = np.asarray(image28)
-        if image28.shape != (SIDE, SIDE):
-            raise ValueError(f"expected a {SIDE}x{SIDE} digit, got shape {image28.shape}")
-        self._strokes.clear()
-        self._drawing = False
-        self._digit = gray_image(image28)
+        self.drawing.show_digit(image28)
         self._changed(repaint_all=True)
 
     def set_pen_width(self, width: float) -> None:
         """The pen's diameter (a fraction of the canvas side) for the strokes, old and new."""
-        self.pen_width = width
+        self.drawing.set_pen_width(width)
         self._changed(repaint_all=True)
 
+    # ------------------------------------------------------------------ the drawing, read
+
+    @property
+    def version(self) -> int:
+        """Counts the drawing's changes (see :attr:`Drawing.version`)."""
+        return self.drawing.version
+
+    @property
+    def pen_width(self) -> float:
+        return self.drawing.pen_width
+
+    def is_blank(self) -> bool:
+        """True when nothing is drawn or shown."""
+        return self.drawing.is_blank()
+
     def render_ink(self, side: int = RENDER_SIDE) -> np.ndarray:
-        """The drawing as seen on the canvas: a (side, side) uint8 image, ink high,
-        anti-aliased."""
-        return self._render(side, self._strokes)
-
-    def ink_at_full_size(self, side: int = RENDER_SIDE) -> np.ndarray:
-        """The drawing as the networks get it before framing: its strokes redrawn, with the same
-        pen, as if the digit had been drawn :data:`FULL_SIZE` across the canvas (see
-        :meth:`_at_full_size`)."""
-        return self._render(side, self._at_full_size(self._strokes))
-
-    def _at_full_size(self, strokes: list[list[QPointF]]) -> list[list[QPointF]]:
-        """``strokes`` scaled to :data:`FULL_SIZE` across the canvas.
-
-        Framing scales a digit to a fixed size; scaling the strokes first keeps the pen's width
-        in proportion, so a digit drawn small in a corner is framed with the same stroke width
-        as the same digit drawn large (not as a fat blob). A digit put on the canvas by
-        :meth:`show_digit` is kept as it is, with any strokes on it.
-        """
-        if self._digit is not None or not strokes:
-            return strokes
-        points = np.array([(p.x(), p.y()) for stroke in strokes for p in stroke])
-        low, high = points.min(axis=0), points.max(axis=0)
-        scale = FULL_SIZE / max(float((high - low).max()), LEAST_SIZE)
-        centre = QPointF(*((low + high) / 2))
-        middle = QPointF(0.5, 0.5)
-        return [[middle + (p - centre) * scale for p in stroke] for stroke in strokes]
-
-    def _render(self, side: int, strokes: list[list[QPointF]]) -> np.ndarray:
-        image = QImage(side, side, QImage.Format.Format_Grayscale8)
-        image.fill(0)
-        painter = QPainter(image)
-        square = QRectF(0, 0, side, side)
-        self._paint_content(painter, square, QColor(255, 255, 255), strokes, digit=True)
-        painter.end()
-        return image_pixels(image)
+        """The drawing as seen on the canvas (see :meth:`Drawing.render_ink`)."""
+        return self.drawing.render_ink(side)
 
     def framed_image(self) -> np.ndarray | None:
-        """The drawing framed as MNIST digits were (uint8, (28, 28), read-only); None when blank.
-
-        Kept until the drawing changes: the answer is refreshed while training with the same
-        drawing, and teach mode reads it too."""
-        if self.is_blank():
-            return None
-        if self._framed is None:  # (still None when the ink is too faint to frame)
-            self.keep_framing(self.version, self.framer()())
-        return self._framed
+        """The drawing framed as MNIST digits were (see :meth:`Drawing.framed_image`)."""
+        return self.drawing.framed_image()
 
     def framer(self) -> Callable[[], np.ndarray | None]:
-        """A function that frames the drawing as it is now, as :meth:`framed_image` does, and
-        may be called in another thread (it renders a copy of the strokes); give its result to
-        :meth:`keep_framing` with this :attr:`version`."""
-        framed = self._framed
-        if framed is not None or self.is_blank():
-            return lambda: framed
-        strokes = [list(stroke) for stroke in self._strokes]
-
-        def frame() -> np.ndarray | None:
-            image = frame_drawing(self._render(RENDER_SIDE, self._at_full_size(strokes)))
-            if image is not None:
-                image.flags.writeable = False
-            return image
-
-        return frame
+        """A function that frames the drawing in another thread (see :meth:`Drawing.framer`)."""
+        return self.drawing.framer()
 
     def keep_framing(self, version: int, framed: np.ndarray | None) -> None:
-        """Keep a :meth:`framer`'s result as :meth:`framed_image` if the drawing is still as it
-        was at ``version``."""
-        if version == self.version and framed is not None:
-            self._framed = framed
+        """Keep a :meth:`framer`'s result (see :meth:`Drawing.keep_framing`)."""
+        self.drawing.keep_framing(version, framed)
 
     # ------------------------------------------------------------------ strokes
 
@@ -246,34 +141,25 @@ class DrawingCanvas(QWidget):
         )
 
     def _begin(self, position: QPointF) -> None:
-        self._strokes.append([self._to_unit(position)])
-        self._drawing = True
+        self.drawing.begin(self._to_unit(position))
         self._changed()
 
     def _extend(self, position: QPointF) -> None:
-        if not self._drawing:
-            return
-        point = self._to_unit(position)
-        stroke = self._strokes[-1]
-        delta = point - stroke[-1]
-        if delta.x() ** 2 + delta.y() ** 2 < 1e-6:  # under a thousandth of the side: skip
-            return
-        stroke.append(point)
-        self._changed(tail=stroke[-3:])
+        tail = self.drawing.extend(self._to_unit(position))
+        if tail is not None:
+            self._changed(tail=tail)
 
     def _end(self, position: QPointF) -> None:
-        if not self._drawing:
+        if not self.drawing.in_progress:
             return
         self._extend(position)
-        self._drawing = False
+        self.drawing.end()
         self._changed(repaint_all=True)
 
-    def _changed(self, repaint_all: bool = False, tail: list[QPointF] | None = None) -> None:
-        """The drawing changed: forget its framing and repaint (when only the ``tail`` of the
-        stroke in progress moved, the part of the canvas around it: a whole repaint each mouse
-        move costs about ten times as much)."""
-        self._framed = None
-        self.version += 1
+    def _changed(self, repaint_all: bool = False, tail: Stroke | None = None) -> None:
+        """The drawing changed: repaint (when only the ``tail`` of the stroke in progress moved,
+        the part of the canvas around it: a whole repaint each mouse move costs about ten times
+        as much) and say so."""
         if repaint_all:
             self._cache = None
         if tail is None:
@@ -330,45 +216,12 @@ class DrawingCanvas(QWidget):
                     self._end(position)
             event.accept()
             return True
-        if kind == QEvent.Type.TouchCancel and self._drawing:  # keep what was drawn so far
-            self._drawing = False
+        if kind == QEvent.Type.TouchCancel and self.drawing.end():  # keep what was drawn so far
             self._changed(repaint_all=True)
             return True
         return super().event(event)
 
     # ------------------------------------------------------------------ painting
-
-    def _paint_content(
-        self,
-        painter: QPainter,
-        square: QRectF,
-        ink: QColor,
-        strokes: list[list[QPointF]],
-        digit: bool,
-    ) -> None:
-        """Paint ``strokes`` (and, if ``digit``, the digit shown under them) into ``square``."""
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        if digit and self._digit is not None:
-            painter.drawImage(square, self._digit)
-        painter.save()
-        painter.setTransform(
-            QTransform.fromTranslate(square.x(), square.y()).scale(square.width(), square.height()),
-            combine=True,
-        )
-        width = self.pen_width
-        pen = QPen(ink, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for stroke in strokes:
-            if len(stroke) == 1:  # a tap: a dot of the brush's width, as a pen leaves
-                dot = QPainterPath()
-                dot.addEllipse(stroke[0], width / 2, width / 2)
-                painter.fillPath(dot, ink)
-            else:
-                painter.drawPath(smooth_path(stroke))
-        painter.restore()
 
     def _finished_strokes(self) -> QPixmap:
         """The paper with the digit and every finished stroke, cached until they change."""
@@ -380,17 +233,18 @@ class DrawingCanvas(QWidget):
             painter = QPainter(self._cache)
             square = self._square()
             painter.fillRect(square, style.PAPER)
-            finished = len(self._strokes) - 1 if self._drawing else len(self._strokes)
-            self._paint_content(painter, square, style.INK, self._strokes[:finished], digit=True)
+            drawing = self.drawing
+            drawing.paint(painter, square, style.INK, drawing.finished_strokes(), digit=True)
             painter.end()
         return self._cache
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._finished_strokes())
-        if self._drawing:
-            self._paint_content(painter, self._square(), style.INK, self._strokes[-1:], digit=False)
-        if self.is_blank():
+        drawing = self.drawing
+        if drawing.in_progress:
+            drawing.paint(painter, self._square(), style.INK, drawing.strokes[-1:], digit=False)
+        if drawing.is_blank():
             painter.setPen(QColor(150, 156, 168))
             font = painter.font()
             font.setPointSizeF(font.pointSizeF() * 1.4)

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hebbviz.gui.canvas import DEFAULT_PEN, PEN_WIDTHS, DrawingCanvas, FramedView
+from hebbviz.gui.canvas import DrawingCanvas, FramedView
 from hebbviz.gui.contributions import ContributionMaps
+from hebbviz.gui.drawing import DEFAULT_PEN, PEN_WIDTHS
 from hebbviz.gui.firing_maps import FiringMaps
 from hebbviz.gui.norm_bars import NormBars
 from hebbviz.gui.widgets import caption, heading
@@ -37,7 +38,7 @@ class CentralView(QSplitter):
     -------
     helpRequested()
     penChosen(str)
-        A pen width was chosen (its name in :data:`~hebbviz.gui.canvas.PEN_WIDTHS`).
+        A pen width was chosen (its name in :data:`~hebbviz.gui.drawing.PEN_WIDTHS`).
     """
 
     helpRequested = Signal()
@@ -153,7 +154,7 @@ class CentralView(QSplitter):
         self.setChildrenCollapsible(False)
 
     def show_pen(self, name: str) -> None:
-        """Draw with pen ``name`` (of :data:`~hebbviz.gui.canvas.PEN_WIDTHS`; another name is
+        """Draw with pen ``name`` (of :data:`~hebbviz.gui.drawing.PEN_WIDTHS`; another name is
         ignored)."""
         if name in PEN_WIDTHS:
             self.pen_choice.setCurrentIndex(list(PEN_WIDTHS).index(name))

@@ -3,46 +3,43 @@
 While a run's first stage learns the layer, the grid follows the worker's published copies
 (:attr:`~hebbviz.gui.worker.TrainingWorker.shared`); in slow motion and single steps it frames
 the unit that won the input just learned and shows that input beside the grid. Otherwise it
-shows the model's layer, read under the model lock. A passive view: it never holds the lock for
-longer than a copy.
+shows the model's layer as its reader reads it (a copy, under the model lock). A passive view:
+it holds neither the model nor its lock.
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hebbviz.gui import style
 from hebbviz.gui.heatmap import GAP, Heatmap, tile_mosaic, tiles_per_line
-from hebbviz.gui.weight_view import FRAME_MS
-from hebbviz.gui.worker import SharedProgress, TrainingWorker
-from hebbviz.training import SharedLayer
+from hebbviz.gui.live_view import LiveView
+from hebbviz.gui.worker import SharedProgress
 
 PATCH_WIDTH = 200
 """Pixels wide of the input shown beside the grid."""
 
+LayerReader = Callable[[], tuple[np.ndarray, bool]]
+"""A copy of a shared layer's images (``shared_images``), and whether it has learned."""
 
-class DetectorView(QWidget):
+
+class DetectorView(LiveView[SharedProgress]):
     """The shared layer's units as tiles (the "Detectors" tab).
 
-    Call :meth:`set_source` when the model changes (None: a model without a shared layer),
-    :meth:`set_feed` while a worker trains it; a timer redraws only when something changed and
-    the view is shown.
+    Call :meth:`show_layer` when the model changes, :meth:`set_feed` while a run trains it (a
+    function returning the run's newest :class:`~hebbviz.gui.worker.SharedProgress`); a timer
+    redraws only when something changed and the view is shown.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model: SharedLayer | None = None
-        self.lock: threading.Lock | None = None
-        self.feed: TrainingWorker | None = None
+        self.read: LayerReader | None = None
         self.shown: SharedProgress | None = None
-        """What the grid shows now (the worker's newest copy, or one read from the model)."""
-        self.redraws = 0
-        self._dirty = False
+        """What the grid shows now (the run's newest copy, or one read from the model)."""
         self._per_line = 1
         self._tile = (1, 1)
         self._relayout = True
@@ -77,50 +74,32 @@ class DetectorView(QWidget):
         layout.addLayout(body, 1)
         self._show_patch(None)
 
-        self.timer = pg.QtCore.QTimer(self)
-        self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self._on_frame)
-        self.timer.start()
-
-    def set_source(self, model: SharedLayer | None, lock: threading.Lock) -> None:
-        """Show ``model``'s shared layer (None: nothing to show); reads go through ``lock``."""
-        self.model, self.lock = model, lock
-        self.caption.setText(model.shared_caption if model is not None else "")
+    def show_layer(self, read: LayerReader | None, caption: str = "") -> None:
+        """Show the shared layer ``read`` reads, under ``caption`` (None: a model without one,
+        nothing to show)."""
+        self.read = read
+        self.caption.setText(caption)
         self.shown = None
         self.grid.clear()
         self._show_patch(None)
         self.progress.setText(" ")
         self.mark_dirty()
 
-    def set_feed(self, worker: TrainingWorker | None) -> None:
-        """Take the layer's images from ``worker`` while it trains; None: read the model."""
-        self.feed = worker
-
-    def mark_dirty(self) -> None:
-        """The layer may have changed (other than through the feed): redraw at the next frame."""
-        self._dirty = True
-
-    def redraw(self) -> None:
-        """Show the newest state: the feed's, when it has a new one, else the model's."""
-        self._dirty = False
-        fed = self.feed.shared if self.feed is not None else None
-        if fed is not None:
-            state = fed
-            if fed.seen >= fed.total:
-                text = f"Learned from {fed.total:,} inputs; now the label networks learn."
-            else:
-                text = f"Learning: {fed.seen:,} of {fed.total:,} inputs."
-            self.progress.setText(text)
-        elif self.model is not None:
-            with self.lock:
-                images = self.model.shared_images()
-                learned = self.model.shared_learned
-            state = SharedProgress(images, 0, 0)
-            self.progress.setText("" if learned else "Not learned yet: random noise.")
+    def _draw_fed(self, fed: SharedProgress) -> None:
+        if fed.seen >= fed.total:
+            text = f"Learned from {fed.total:,} inputs; now the label networks learn."
         else:
-            return
-        self._show(state)
-        self.redraws += 1
+            text = f"Learning: {fed.seen:,} of {fed.total:,} inputs."
+        self.progress.setText(text)
+        self._show(fed)
+
+    def _draw_read(self) -> bool:
+        if self.read is None:
+            return False
+        images, learned = self.read()
+        self.progress.setText("" if learned else "Not learned yet: random noise.")
+        self._show(SharedProgress(images, 0, 0))
+        return True
 
     def _show(self, state: SharedProgress) -> None:
         images = state.images
@@ -166,13 +145,5 @@ class DetectorView(QWidget):
             return " "
         return f"unit {line * self._per_line + tile_column}, pixel ({y}, {x}): {value:+.3g}"
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._relayout = True  # lay the tiles out again for the new shape
-        self.mark_dirty()
-
-    def _on_frame(self) -> None:
-        fed = self.feed is not None and self.feed.shared is not None
-        fresh = fed and self.feed.shared is not self.shown
-        if (self._dirty or fresh) and self.isVisible():
-            self.redraw()
+    def _lay_out_again(self) -> None:
+        self._relayout = True

@@ -248,7 +248,7 @@ def run_gui_bench(
 
     gaps = np.diff([began, *beats]) if beats else np.array([elapsed])
     latency_ms = 1000 * np.array(latencies) if latencies else np.array([math.nan])
-    model = window.weight_view.model
+    model = window.session.model
     return {
         "fps": redraws / elapsed,
         "max_stall_ms": 1000 * float(gaps.max()),

@@ -5,36 +5,36 @@ controller, in one place.
 - :class:`~hebbviz.gui.training_controller.TrainingController`: the current training run;
 - passive views: :class:`~hebbviz.gui.central_view.CentralView` (canvas, framed digit, answer),
   :class:`~hebbviz.gui.training_panel.TrainingPanel` (the Training dock),
-  :class:`~hebbviz.gui.weight_view.WeightView`, :class:`~hebbviz.gui.metrics_view.MetricsView`,
-  :class:`~hebbviz.gui.paper_view.PaperView` (its stages computed by
-  :class:`~hebbviz.gui.paper_controller.PaperController`);
+  :class:`~hebbviz.gui.weight_view.WeightView`, :class:`~hebbviz.gui.detector_view.DetectorView`,
+  :class:`~hebbviz.gui.metrics_view.MetricsView`, :class:`~hebbviz.gui.paper_view.PaperView` (its
+  stages computed by :class:`~hebbviz.gui.paper_controller.PaperController`);
+- what the views are given, and what their requests do:
+  :class:`~hebbviz.gui.answer_presenter.AnswerPresenter` (the answer to the drawing),
+  :class:`~hebbviz.gui.run_display.RunDisplay` (the run, in the dock and the status bar),
+  :class:`~hebbviz.gui.live_feeds.LiveFeeds` (the Weights and Detectors tabs),
+  :class:`~hebbviz.gui.run_commands.RunCommands` (Start, Step, Reset),
+  :class:`~hebbviz.gui.dataset_downloads.DatasetDownloads`,
+  :class:`~hebbviz.gui.model_files.ModelFiles`;
 - the menus and shortcuts: :mod:`hebbviz.gui.actions`.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 
-import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QMainWindow,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
-from hebbviz.data.download import REMOTE
 from hebbviz.gui.actions import build_menus, build_teach_actions
-from hebbviz.gui.answers import Answer, Answers
-from hebbviz.gui.canvas import DEFAULT_PEN
+from hebbviz.gui.answer_presenter import AnswerPresenter
 from hebbviz.gui.central_view import CentralView
 from hebbviz.gui.classroom import Classroom, export_png
-from hebbviz.gui.contributions import available_pictures
+from hebbviz.gui.dataset_downloads import DatasetDownloads
 from hebbviz.gui.detector_view import DetectorView
-from hebbviz.gui.download_dialog import DownloadDialog
+from hebbviz.gui.drawing import DEFAULT_PEN
 from hebbviz.gui.help import HelpDialog, show_about
+from hebbviz.gui.live_feeds import LiveFeeds
 from hebbviz.gui.metrics_view import MetricsView
 from hebbviz.gui.model_files import ModelFiles
 from hebbviz.gui.paper_controller import PaperController
@@ -42,6 +42,8 @@ from hebbviz.gui.paper_view import PaperView
 from hebbviz.gui.plot_export import PlotMenu
 from hebbviz.gui.preferences import Preferences
 from hebbviz.gui.recorder import Recorder, ask_recording
+from hebbviz.gui.run_commands import RunCommands
+from hebbviz.gui.run_display import RunDisplay
 from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
 from hebbviz.gui.training_controller import TrainingController
@@ -50,13 +52,6 @@ from hebbviz.gui.unsaved import UnsavedGuard
 from hebbviz.gui.weight_view import WeightView
 from hebbviz.gui.worker import Progress
 from hebbviz.training import SharedLayer
-
-FRAME_MS = 100
-"""Progress, ETA and the answer to the drawing follow training this often (the heatmaps redraw
-on their own, faster, timer; drawing refreshes the answer at once)."""
-
-MODEL_INFO_S = 0.5
-"""While training, the status bar's model description follows at most this often (seconds)."""
 
 PREFERRED_SIZE = QSize(1800, 980)
 """The window's size on first start when the screen has room for it."""
@@ -82,8 +77,9 @@ class MainWindow(QMainWindow):
     ----------
     session : Session
     training : TrainingController
-    training_panel, weight_view, metrics_view, central : the views
+    training_panel, weight_view, detector_view, metrics_view, paper_view, central : the views
     canvas, bars, contributions, tabs : parts of the central view, for short
+    answer, run_display, live_feeds, runs, downloads, files : see the module's description
     menu_actions : dict of QAction, by the names of :data:`hebbviz.gui.actions.COMMANDS`
     """
 
@@ -93,23 +89,11 @@ class MainWindow(QMainWindow):
         self.session = Session(self.preferences, self)
         self.training = TrainingController(self.session, self)
         self._help: HelpDialog | None = None
-        self.downloads: list[DownloadDialog] = []
-        """Downloads whose worker is still running."""
-        self._model_info_shown = 0.0
-        self._answered = 0.0
-        self._details: Answer | None = None
-        """An answer whose per-pixel maps are not shown yet (they were out of sight)."""
-        """When the answer was last computed (time.monotonic)."""
-        self._progress_shown = None
-        self._layer_shown = None
-        self._info_seen = 0
-        """Images learned when the running model was last described (0: not since its start)."""
         self.setWindowTitle("Draw a digit")
 
         self.central = CentralView(self.session.classes())
         self.canvas, self.framed_view = self.central.canvas, self.central.framed_view
         self.bars, self.contributions = self.central.bars, self.central.contributions
-        self.answers = Answers(self.session, self.training, self.canvas, self._wanted_details, self)
         self.tabs = self.central.tabs
         self.central.show_pen(self.preferences.pen(DEFAULT_PEN))
         self.setCentralWidget(self.central)
@@ -132,24 +116,22 @@ class MainWindow(QMainWindow):
         self.model_label = self.status_view.model_label
         self.data_label = self.status_view.data_label
         self.kernel_label = self.status_view.kernel_label
-        self.files = ModelFiles(self, self.session, self.preferences, self.statusBar())
+
+        session, training, panel = self.session, self.training, self.training_panel
+        self.answer = AnswerPresenter(session, training, self.central, self)
+        self.run_display = RunDisplay(session, training, panel, self.status_view, self)
+        self.live_feeds = LiveFeeds(session, training, self.weight_view, self.detector_view)
+        self.files = ModelFiles(self, session, self.preferences, self.statusBar())
         self.unsaved = UnsavedGuard(
-            self,
-            self.session,
-            self.files,
-            interactive=remember,
-            notice=lambda text: self.statusBar().showMessage(text, 15_000),
+            self, session, self.files, interactive=remember, notice=self._notice(15_000)
         )
+        self.runs = RunCommands(training, panel, self.unsaved)
+        self.downloads = DatasetDownloads(self, session, panel.data, self._notice(10_000))
         extras = {"recent": self.files.recent_menu, "dock": self.dock.toggleViewAction()}
         self.menu_actions = build_menus(self, self._slots(), extras)
         self.teach_actions = build_teach_actions(self, self.teach)
         self.plot_menu = PlotMenu(self)  # right click on a plot: export it
         self.recorder = Recorder(self.weight_view, self)
-
-        self._frame_timer = QTimer(self)
-        self._frame_timer.setInterval(FRAME_MS)
-        self._frame_timer.timeout.connect(self._on_frame)
-        self._frame_timer.start()
         self._connect()
 
         self.fit_to_screen()
@@ -181,8 +163,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ wiring
 
-    def _slots(self) -> dict[str, object]:
-        training, panel = self.training, self.training_panel
+    def _notice(self, ms: int) -> Callable[[str], None]:
+        """Shows a sentence in the status bar for ``ms`` milliseconds."""
+        return lambda text: self.statusBar().showMessage(text, ms)
+
+    def _slots(self) -> dict[str, Callable[[], object]]:
         return {
             "data": self.files.choose_data_dir,
             "quit": self.close,
@@ -191,34 +176,26 @@ class MainWindow(QMainWindow):
             "default": self.session.load_default_model,
             "undo": self.canvas.undo,
             "clear": self.canvas.clear,
-            "contributions": self._show_maps,
+            "contributions": self.answer.show_maps,
             "classroom": self.classroom.set_active,
-            "export": lambda: export_png(
-                self,
-                self.tabs.currentWidget(),
-                f"{self.tabs.tabText(self.tabs.currentIndex())}.png",
-            ),
+            "export": self.export_view,
             "record": self.record,
-            "start": self.start_training,
-            "pause": lambda: panel.pause(not panel.pause_button.isChecked()),
-            "step": self.step_training,
-            "reset": self.reset_training,
-            "evaluate": training.evaluate,
+            "start": self.runs.start,
+            "pause": self.runs.toggle_pause,
+            "step": self.runs.step,
+            "reset": self.runs.reset,
+            "evaluate": self.training.evaluate,
             "help": self.show_help,
             "about": lambda: show_about(self),
         }
 
     def _connect(self) -> None:
         session, training, panel = self.session, self.training, self.training_panel
-        self.canvas.drawingChanged.connect(self._request_answer)
-        self.answers.answered.connect(self.show_answer)
-        self.tabs.currentChanged.connect(self._show_details)
-        self.answers.failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.answer.answers.failed.connect(self._notice(10_000))
         self.central.helpRequested.connect(self.show_help)
         self.central.penChosen.connect(self.preferences.remember_pen)
-        self.metrics_view.digitChosen.connect(self.show_digit)
-        self.contributions.pictureChanged.connect(self.refresh_answer)
-        self.files.saved.connect(self.show_model_info)
+        self.metrics_view.digitChosen.connect(self.answer.show_digit)
+        self.files.saved.connect(self.run_display.show_model_info)
         bar = self.statusBar()
         self.recorder.progress.connect(
             lambda n, total: bar.showMessage(f"Recording the Weights view: frame {n} of {total}")
@@ -239,129 +216,51 @@ class MainWindow(QMainWindow):
         session.kernelsFailed.connect(
             lambda message: self.status_view.show_kernels("Kernels failed to compile", message)
         )
-        session.notice.connect(self.statusBar().showMessage)
+        session.notice.connect(bar.showMessage)
 
-        panel.startRequested.connect(self.start_training)
-        panel.stepRequested.connect(self.step_training)
-        panel.resetRequested.connect(self.reset_training)
+        panel.startRequested.connect(self.runs.start)
+        panel.stepRequested.connect(self.runs.step)
+        panel.resetRequested.connect(self.runs.reset)
         panel.pauseRequested.connect(training.pause)
         panel.rateChanged.connect(training.set_rate)
-        panel.dataFolderChosen.connect(lambda folder: session.load_dataset(data_dir=folder))
-        panel.dataSourceChosen.connect(lambda name: session.load_dataset(name=name))
-        panel.downloadRequested.connect(self.download_dataset)
+        panel.data.folderChosen.connect(lambda folder: session.load_dataset(data_dir=folder))
+        panel.data.sourceChosen.connect(lambda name: session.load_dataset(name=name))
+        panel.data.downloadRequested.connect(self.downloads.download)
         panel.teach_box.teachRequested.connect(self.teach)
         panel.teach_box.enabledChanged.connect(
             lambda on: [action.setEnabled(on) for action in self.teach_actions]
         )
 
-        training.started.connect(panel.show_started)
-        training.started.connect(self._on_run_started)
-        training.runningChanged.connect(panel.set_running)
-        training.pausedChanged.connect(panel.set_paused)
-        training.pausedChanged.connect(lambda _: self.show_model_info())
-        training.status.connect(panel.show_status)
-        training.status.connect(
-            lambda text, error: error and self.statusBar().showMessage(text, 10_000)
-        )
-        training.stepped.connect(lambda step: panel.show_step(step, self.session.classes()))
-        training.curveCleared.connect(panel.show_cleared)
         training.curveCleared.connect(self.metrics_view.curve.clear_points)
         training.started.connect(self.metrics_view.curve.clear_points)  # its axis: the run's
-        training.curvePoint.connect(panel.curve.add_point)
         training.curvePoint.connect(self.metrics_view.curve.add_point)
         training.ended.connect(self._on_run_ended)
         training.evaluator.evaluating.connect(self.metrics_view.show_evaluating)
         training.evaluator.evaluated.connect(self.metrics_view.show_evaluation)
         training.evaluator.failed.connect(self.metrics_view.show_failure)
+        self.run_display.progressed.connect(self.answer.follow)
 
     # ------------------------------------------------------------------ the answer
 
+    def refresh_answer(self) -> None:
+        """Show every label's answer to the drawing, now (see :meth:`AnswerPresenter.refresh`)."""
+        self.answer.refresh()
+
     def answer_pending(self) -> bool:
         """Whether the drawing changed since the answer shown was computed."""
-        return self.answers.pending()
-
-    def _request_answer(self) -> None:
-        """Have the answer to the drawing computed in the background (see :mod:`answers`)."""
-        self._answered = time.monotonic()
-        self.answers.request()
-
-    def _reanswer(self) -> None:
-        """The model or the data changed: drop an answer under way, ask for a new one."""
-        self.answers.forget()
-        self._request_answer()
-
-    def refresh_answer(self) -> None:
-        """Frame the drawing and show every label's answer to it (now, on this thread)."""
-        self._answered = time.monotonic()
-        self.answers.forget()
-        image = self.canvas.framed_image()
-        if image is None:
-            self.show_answer(Answer(self.canvas.version, None))
-            return
-        copy = self.training.readable_model()
-        norms, maps = self.session.answer(image, copy, self.contributions.picture())
-        firing = self.session.firing(image, copy)
-        self.show_answer(Answer(self.canvas.version, image, norms, maps, firing))
-
-    def show_answer(self, answer: Answer) -> None:
-        """Show the framed drawing and every label's answer to it (the per-pixel maps when they
-        are in sight: else when they come into it)."""
-        self.framed_view.set_image(answer.image)
-        self.bars.set_trained(self.session.trained())
-        self.bars.set_norms(answer.norms)
-        self._details = answer
-        self._show_details()
-
-    def _details_in_sight(self) -> bool:
-        return self.contributions.isVisible() or self.central.firing.isVisible()
-
-    def _wanted_details(self) -> str | None | bool:
-        """What an answer in the background computes besides the norms: the chosen maps and
-        the firing maps, or nothing while they are out of sight (for strokes they cost more
-        than the norms)."""
-        return self.contributions.picture() if self._details_in_sight() else False
-
-    def _show_details(self, _: object = None) -> None:
-        answer = self._details
-        if answer is None or not self._details_in_sight():
-            return
-        self._details = None
-        if not answer.detailed:  # computed out of sight: now compute them
-            self._reanswer()
-            return
-        self.contributions.set_maps(answer.maps, self.bars.winner_index())
-        self.central.firing.set_maps(*(answer.firing or (None, None)))
-
-    def start_training(self) -> None:
-        """Train a new model with the dock's settings (asking first if the current one has
-        unsaved changes)."""
-        if self.unsaved.may_replace("Start trains a new model"):
-            self.training.start(self.training_panel.settings())
-
-    def step_training(self) -> None:
-        """Learn one image (a new paused run if none is active: asking first, as Start)."""
-        if self.training.running or self.unsaved.may_replace("Step starts a new model"):
-            self.training.step(self.training_panel.settings())
-
-    def reset_training(self) -> None:
-        """Replace the model by an untrained one (asking first if it has unsaved changes)."""
-        if self.unsaved.may_replace("Reset replaces the model by an untrained one"):
-            self.training.reset(self.training_panel.settings())
-
-    def _show_maps(self, shown: bool) -> None:
-        self.contributions.setVisible(shown)
-        self.refresh_answer()  # computes the maps again when they are shown
+        return self.answer.pending()
 
     def prediction(self) -> str | None:
         """The class name shown as the answer, or None (blank canvas, no answer)."""
-        winner = self.bars.winner_index()
-        return None if winner is None else self.bars.classes[winner]
+        return self.answer.prediction()
 
     def teach(self, label: int) -> bool:
         """Teach the drawing to ``label``'s network (teach mode); whether it learned."""
         lesson = self.session.teach(self.canvas.framed_image(), label)
         self.training_panel.teach_box.show_result(lesson.message)
         return lesson.learned
+
+    # ------------------------------------------------------------------ exports
 
     def export_view(self) -> None:
         """Ask where to save the current tab as a PNG, and save it."""
@@ -378,135 +277,39 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.weight_view)
             self.recorder.start(recording)
 
-    def show_validation_digit(self, index: int) -> None:
-        """Put digit ``index`` of the validation split on the canvas, its true label under it
-        (``HebbvizError`` if there is none such)."""
-        image = self.session.validation_digit(index)
-        true = self.session.classes()[self.session.dataset.val.labels[index]]
-        self.show_digit(image, f"validation digit {index}, true label {true}")
-
-    def show_digit(self, image: np.ndarray, note: str) -> None:
-        """Put a 28x28 digit on the canvas with ``note`` (what it is) under it, and show the
-        Answer view with every network's answer to it."""
-        self.canvas.show_digit(image)
-        self.central.show_note(note)
-        self.tabs.setCurrentWidget(self.central.answer_page)
-        self.refresh_answer()
-
     # ------------------------------------------------------------------ state shown
 
-    def show_model_info(self) -> None:
-        """Describe the current model (and what a run is doing with it) in the status bar."""
-        text = self.session.describe(self.training.activity(), self.training.val_accuracy)
-        self.status_view.show_model(
-            text, self.session.path, self.session.metadata.get("data_source")
-        )
-
-    def _apply_classes(self) -> None:
-        classes = self.session.classes()
-        if classes != self.bars.classes:
-            self.bars.set_classes(classes)
-            self.contributions.set_classes(classes)
-        self.weight_view.set_source(self.session.model, self.session.lock, classes)
-
     def _on_model_changed(self) -> None:
-        model = self.session.model
-        self._apply_classes()
+        self.answer.show_model()
+        self.live_feeds.show_model()
         self.metrics_view.show_not_evaluated()
-        worker = self.training.worker
-        if worker is not None and worker.model is model:  # the run's model, just made
-            self.weight_view.set_feed(worker)  # its weights, copied by the worker as it learns
-        deskewed = bool(model.params().get("deskew"))
-        self.contributions.show_available(available_pictures(type(model)), deskewed)
-        self.central.firing.setVisible(type(model).has_firing_maps)
-        shared = model if isinstance(model, SharedLayer) else None
-        self.detector_view.set_source(shared, self.session.lock)
-        self.tabs.setTabVisible(self.tabs.indexOf(self.detector_view), shared is not None)
-        fed = shared is not None and worker is not None and worker.model is model
-        self.detector_view.set_feed(worker if fed else None)
-        if not self.training.running:  # a model opened or reset: nothing of a run before
-            self.training_panel.show_rule(model.rule)
-            self.training_panel.show_cleared()
-            self.training_panel.step_view.clear()
-        self.show_model_info()
-        self._reanswer()
+        shared = isinstance(self.session.model, SharedLayer)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.detector_view), shared)
+        self.run_display.show_model()
+        self.answer.reanswer()
 
     def _on_model_learned(self) -> None:
-        self.weight_view.mark_dirty()
-        self.detector_view.mark_dirty()
-        self.training_panel.show_drawings_count(self.session.store)
-        self.show_model_info()
-        self.refresh_answer()
-
-    def _on_run_started(self) -> None:
-        self._info_seen = 0
+        self.live_feeds.learned()
+        self.training_panel.data.show_drawings_count(self.session.store)
+        self.run_display.show_model_info()
+        self.answer.refresh()
 
     def _on_run_ended(self, progress: Progress) -> None:
-        self.training_panel.show_progress(progress)
-        self.weight_view.set_feed(None)
-        self.weight_view.mark_dirty()
-        self.detector_view.set_feed(None)
-        self.detector_view.mark_dirty()
-        self.show_model_info()
-        self._reanswer()
-
-    def _on_frame(self) -> None:
-        """Show the run's newest progress (at most 10 times a second; nothing when it has not
-        changed)."""
-        worker = self.training.worker
-        layer = worker.shared if worker is not None else None
-        if layer is not None and layer is not self._layer_shown:
-            self._layer_shown = layer  # a shared layer learns first: say how far (images: 0)
-            self.training_panel.show_status(
-                f"First stage: the shared layer has learned {layer.seen:,} of {layer.total:,} "
-                "inputs (see the Detectors tab); then the label networks learn."
-                if layer.seen < layer.total
-                else f"First stage done ({layer.total:,} inputs); the label networks learn."
-            )
-        progress = self.training.progress
-        if progress is None or progress is self._progress_shown:
-            return
-        self._progress_shown = progress
-        self.training_panel.show_progress(progress)
-        if progress.seen and time.monotonic() - self._answered >= FRAME_MS / 1000:
-            self._request_answer()  # the answer to the drawing, as the model learns (unless a
-            # stroke just had it recomputed)
-        first = progress.seen and not self._info_seen  # the first images of a run: say so now
-        if first or time.monotonic() - self._model_info_shown >= MODEL_INFO_S:
-            self._info_seen = progress.seen
-            self._model_info_shown = time.monotonic()
-            self.show_model_info()
+        self.run_display.show_run_ended(progress)
+        self.live_feeds.run_ended()
+        self.answer.reanswer()
 
     def _on_dataset_changed(self) -> None:
         dataset = self.session.dataset
         self.training_panel.show_dataset(dataset)
-        self.training_panel.show_drawings_count(self.session.store)
+        self.training_panel.data.show_drawings_count(self.session.store)
         if dataset is None:
             return
         self.status_view.show_dataset(dataset)
         self.metrics_view.set_classes(dataset.classes)
-        self._apply_classes()
-        self._reanswer()
-
-    def download_dataset(self, name: str) -> DownloadDialog:
-        """Download data set ``name`` (of :data:`~hebbviz.data.download.REMOTE`) in a dialog
-        with progress and Cancel, then load it; a download of it still running is shown again."""
-        for dialog in self.downloads:
-            if dialog.name == name and not dialog.stopping():
-                dialog.show()
-                dialog.raise_()
-                return dialog
-        dialog = DownloadDialog(name, REMOTE[name], self)
-        self.downloads.append(dialog)
-        dialog.ended.connect(lambda: self.downloads.remove(dialog))
-        dialog.downloaded.connect(self._on_downloaded)
-        dialog.cancelled.connect(lambda text: self.statusBar().showMessage(text, 10_000))
-        dialog.start()
-        return dialog
-
-    def _on_downloaded(self, name: str) -> None:
-        self.training_panel.show_downloads()
-        self.session.load_dataset(name=name)
+        self.answer.show_classes()
+        self.live_feeds.show_classes()
+        self.answer.reanswer()
 
     def _on_dataset_failed(self, message: str) -> None:
         self.status_view.show_data_text("data: none")
@@ -527,8 +330,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.training.shutdown()
-        for download in self.downloads:
-            download.abandon()
+        self.downloads.abandon()
         self.paper.shutdown()
         self.preferences.save_window(self)
         if self._help is not None:

@@ -265,31 +265,6 @@ class Session(QObject):
             f" ({saved}).{warning}",
         )
 
-    def describe(self, activity: str | None = None, val_accuracy: float | None = None) -> str:
-        """The current model in one line: where it is from (or ``activity``, what a training run
-        is doing with it), its rule and hyperparameters, how many images it has learned, and its
-        validation accuracy (``val_accuracy``, else the one its file records)."""
-        model = self.model  # without the lock: a run may be one piece further than the count
-        seen = int(np.sum(model.seen))
-        rule, params = model.rule, model.params()
-        if activity:
-            name = activity
-        elif self.path:
-            name = self.path.name
-        else:
-            name = "trained here, not saved (Ctrl+S saves it)" if seen else "untrained model"
-        settings = ", ".join(
-            f"{k}={v}" for k, v in params.items() if k != "n_labels" and v is not None
-        )
-        parts = [f"Model: {name}", f"{rule} ({settings})", f"{seen:,} images learned"]
-        recorded = self.metadata.get("val_accuracy")
-        accuracy = val_accuracy if val_accuracy is not None else recorded
-        if isinstance(accuracy, int | float):
-            parts.append(f"validation accuracy {100 * accuracy:.1f}%")
-        if seen == 0 and not activity:
-            parts.append("open a trained model with Ctrl+O")
-        return " · ".join(parts)
-
     # -- data -------------------------------------------------------------------------------
 
     def load_dataset(self, data_dir: str | Path | None = None, name: str | None = None) -> None:
@@ -333,23 +308,6 @@ class Session(QObject):
         if data_dir is not None:
             self.preferences.remember_data_dir(data_dir)
         self.datasetChanged.emit()
-
-    def validation_digit(self, index: int) -> np.ndarray:
-        """Digit ``index`` of the current data set's validation split.
-
-        Raises
-        ------
-        HebbvizError
-            If there is no data set yet or the index is out of range.
-        """
-        if self.dataset is None:
-            raise HebbvizError("no data set loaded yet: cannot show a validation digit")
-        count = len(self.dataset.val)
-        if not 0 <= index < count:
-            raise HebbvizError(
-                f"--draw-sample {index}: the validation split has digits 0..{count - 1}"
-            )
-        return self.dataset.val.images[index]
 
     # -- kernels ----------------------------------------------------------------------------
 

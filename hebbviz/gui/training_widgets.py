@@ -1,4 +1,5 @@
-"""The pieces of the Training dock: a rule's hyperparameter fields and the last step's view."""
+"""The pieces of the Training dock: the rule with its hyperparameter fields, the speed meter and
+the last step's view."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hebbviz.data.dataset import Dataset
 from hebbviz.gui.gallery import digit_icon
 from hebbviz.gui.heatmap import Heatmap, tile_mosaic
+from hebbviz.gui.training_controller import RunSettings
 from hebbviz.gui.worker import Step
-from hebbviz.models import rule_class
+from hebbviz.models import RULES, rule_class
 
 MAX_COUNT = 1_000_000_000
 """The largest whole number a hyperparameter field takes (counts such as ``detector_patches``
@@ -83,6 +87,78 @@ class ParamsForm(QWidget):
             else:
                 values[name] = field.currentText()
         return values
+
+
+class RuleForm(QGroupBox):
+    """The "Rule" box: the rule, its hyperparameters, the images per label and the epochs; each
+    rule chosen starts with its defaults (and, if it wants them, equal image counts per label of
+    the data set shown)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Rule", parent)
+        self.dataset: Dataset | None = None
+        self.rule_choice = QComboBox()
+        self.rule_choice.addItems(list(RULES))
+        self.rule_choice.setToolTip(
+            "itoh: the source paper's rule; oja / sanger: Hebbian subspace rules (eigen-digits)"
+        )
+        self.params = ParamsForm()
+        self.per_label = QSpinBox()
+        self.per_label.setSpecialValueText("all")
+        self.per_label.setToolTip(
+            "Training images per label. Equal counts matter: a network's norm grows with the "
+            "number of images it learned from."
+        )
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 100)
+        layout = QFormLayout(self)
+        layout.addRow("rule", self.rule_choice)
+        layout.addRow(self.params)
+        layout.addRow("images per label", self.per_label)
+        layout.addRow("epochs", self.epochs)
+        self.rule_choice.currentTextChanged.connect(self._on_rule_chosen)
+        self._on_rule_chosen(self.rule_choice.currentText())
+
+    def show_dataset(self, dataset: Dataset | None) -> None:
+        """The data set a run learns from: up to how many images per label it has, and the
+        current rule's defaults for it (None: no data set yet, nothing changes)."""
+        self.dataset = dataset
+        if dataset is None:
+            return
+        self.per_label.setRange(0, max(dataset.train.per_label(len(dataset.classes))))
+        self._on_rule_chosen(self.rule_choice.currentText())
+
+    def settings(self, rate: float | None) -> RunSettings:
+        """The run the fields describe, at ``rate`` (frozen: changing a field later changes no
+        run)."""
+        return RunSettings(
+            rule=self.rule_choice.currentText(),
+            params=self.params.values(),
+            per_label=self.per_label.value(),
+            epochs=self.epochs.value(),
+            rate=rate,
+        )
+
+    def show_rule(self, rule: str) -> None:
+        """Select ``rule`` (the current model's) with its default settings."""
+        if rule in RULES:
+            self.rule_choice.setCurrentText(rule)
+
+    def set_editable(self, editable: bool) -> None:
+        """Let the fields be changed (not while a run uses them)."""
+        for widget in (self.rule_choice, self.params, self.per_label, self.epochs):
+            widget.setEnabled(editable)
+
+    def _on_rule_chosen(self, rule: str) -> None:
+        self.params.set_rule(rule)
+        cls = rule_class(rule)
+        self.epochs.setValue(cls.default_epochs)
+        dataset = self.dataset
+        if dataset is not None and cls.balanced_by_default:
+            counts = [c for c in dataset.train.per_label(len(dataset.classes)) if c > 0]
+            self.per_label.setValue(min(counts) if counts else 0)
+        else:
+            self.per_label.setValue(0)
 
 
 SPEED_WINDOW_S = 10.0

@@ -4,45 +4,50 @@ hidden->hidden matrix).
 
 The pyqtgraph items are created once and updated in place with fixed symmetric levels that only
 step (1, 2, 5 x 10^n) when the data outgrows them or shrinks far below, so the picture does not
-flicker. The arrays come from ``model.weight_images_later(labels)`` (copied under the model
-lock, pictured outside it): copies the training worker never writes.
+flicker. The arrays are copies nobody writes: a training run's (``weight_images_later``, copied
+under the model lock, pictured outside it) or those a reader makes the same way.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hebbviz.gui.heatmap import GAP, Heatmap, tile_mosaic, tiles_per_line
-from hebbviz.gui.worker import TrainingWorker, WeightImages
-from hebbviz.models.base import NormClassifier
+from hebbviz.gui.live_view import LiveView
+from hebbviz.gui.worker import WeightImages
 
-FRAME_MS = 25  # at most 40 redraws per second (at least 30 while the GUI thread has time)
 SIDE = 28
 
+WeightReader = Callable[[tuple[int, ...]], Sequence[np.ndarray]]
+"""Copies of the weight images of some labels, read from the model now."""
 
-class WeightView(QWidget):
+
+class WeightView(LiveView[WeightImages]):
     """The live heatmaps of a model's weights (the "Weights" tab).
 
-    Call :meth:`set_source` when the model changes, :meth:`set_feed` while a worker trains it and
+    Call :meth:`show_model` when the model changes, :meth:`set_feed` while a run trains it (a
+    function returning the run's newest :class:`~hebbviz.gui.worker.WeightImages`) and
     :meth:`mark_dirty` when it learned otherwise (teach mode); a timer redraws at most 40 times a
     second, only when something changed and the view is shown.
+
+    Signals
+    -------
+    labelsWanted(tuple)
+        The labels whose weight images it shows changed (see :meth:`wanted_labels`).
     """
+
+    labelsWanted = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model: NormClassifier | None = None
-        self.lock: threading.Lock | None = None
+        self.read: WeightReader | None = None
         self.classes: tuple[str, ...] = ()
-        self.redraws = 0  # heatmap redraws so far (``hebbviz bench --gui`` counts them)
-        self._dirty = False
-        self.feed: TrainingWorker | None = None
-        self._fed: WeightImages | None = None
+        self.one_label = False
+        """Whether it shows one chosen label's matrix (else every label's rows as tiles)."""
         self._mosaic: np.ndarray | None = None
         self._per_line = 1
         self._block_rows = 0
@@ -60,78 +65,54 @@ class WeightView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.heatmap, 1)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self._on_frame)
-        self.timer.start()
-
-    def set_source(
-        self, model: NormClassifier | None, lock: threading.Lock, classes: Sequence[str]
+    def show_model(
+        self, read: WeightReader, classes: Sequence[str], caption: str, one_label: bool
     ) -> None:
-        """Show ``model``'s weights; every read goes through ``lock``."""
-        self.model, self.lock, self.classes = model, lock, tuple(classes)
+        """Show the weights ``read`` reads, for ``classes``, under ``caption``: every label's
+        rows as tiles, or with ``one_label`` one chosen label's matrix."""
+        self.read, self.classes, self.one_label = read, tuple(classes), one_label
         self._mosaic = None
-        self.set_feed(self.feed)
-        matrix = self._one_label()
         self.label_choice.blockSignals(True)
         self.label_choice.clear()
         self.label_choice.addItems([f"label {name}" for name in self.classes])
         self.label_choice.blockSignals(False)
-        self.label_choice.setVisible(matrix)
-        if model is None:
-            self.caption.setText("No model.")
-        else:
-            self.caption.setText(type(model).weight_caption.format(rule=model.rule))
+        self.label_choice.setVisible(one_label)
+        self.caption.setText(caption)
         self.mark_dirty()
-
-    def _one_label(self) -> bool:
-        """Whether the model's rule shows one chosen label's matrix (else every label's rows)."""
-        return self.model is not None and type(self.model).weight_layout == "matrix"
 
     def _on_label_chosen(self) -> None:
-        if self.feed is not None:
-            self.feed.weight_labels = self.wanted_labels()
+        self.labelsWanted.emit(self.wanted_labels())
         self.mark_dirty()
-
-    def mark_dirty(self) -> None:
-        """The model has changed (other than by the feeding worker): redraw at the next frame."""
-        self._dirty = True
 
     def wanted_labels(self) -> tuple[int, ...]:
         """Whose weight images the view shows."""
-        if self.model is None:
+        if self.read is None:  # no model shown yet
             return ()
-        if self._one_label():
+        if self.one_label:
             return (max(self.label_choice.currentIndex(), 0),)
-        return tuple(range(self.model.n_labels))
+        return tuple(range(len(self.classes)))
 
-    def set_feed(self, worker: TrainingWorker | None) -> None:
-        """Take the weight images from ``worker`` while it trains (it copies them under the lock
-        after its pieces), so redrawing never waits for the lock; None: read them here."""
-        self.feed = worker
-        self._fed = None
-        if worker is not None:
-            worker.weight_labels = self.wanted_labels()
+    def _takes(self, fed: WeightImages) -> bool:
+        """A run's copy when it is of the labels shown and not drawn yet (else the model is read:
+        it changed otherwise, or other labels are wanted)."""
+        return fed.labels == self.wanted_labels() and fed is not self._fed
 
-    def redraw(self) -> None:
-        """Update the heatmap in place from the newest copies of the weights: the worker's, when
-        it has them, else copies made here under the lock."""
-        self._dirty = False
+    def _draw_fed(self, fed: WeightImages) -> None:
+        self._draw(fed.images)
+
+    def _draw_read(self) -> bool:
         wanted = self.wanted_labels()
         if not wanted:
-            return
-        fed = self.feed.weights if self.feed is not None else None
-        if fed is not None and fed.labels == wanted and fed is not self._fed:
-            self._fed, images = fed, fed.images
-        else:
-            with self.lock:
-                make = self.model.weight_images_later(wanted)
-            images = make()
-        if self._one_label():
+            return False
+        self._draw(self.read(wanted))
+        return True
+
+    def _draw(self, images: Sequence[np.ndarray]) -> None:
+        """Update the heatmap in place with the weight images of :meth:`wanted_labels`."""
+        if self.one_label:
             self.heatmap.set_image(images[0])
         else:
             self._show_rows(list(images))
-        self.redraws += 1
 
     def _show_rows(self, rows: list[np.ndarray]) -> None:
         k = rows[0].shape[0]
@@ -157,9 +138,9 @@ class WeightView(QWidget):
         self.heatmap.set_image(self._mosaic)
 
     def _describe(self, row: int, column: int, value: float) -> str:
-        if self.model is None:
+        if self.read is None:
             return " "
-        if self._one_label():
+        if self.one_label:
             name = self.classes[max(self.label_choice.currentIndex(), 0)]
             return f"label {name}: unit {row} <- unit {column}: change {value:+.3g}"
         label, within = divmod(row, self._block_rows)
@@ -170,12 +151,5 @@ class WeightView(QWidget):
         unit = line * self._per_line + unit_column
         return f"label {self.classes[label]}, unit {unit}, pixel ({y}, {x}): {value:+.3g}"
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._mosaic = None  # lay the tiles out again for the new shape
-        self.mark_dirty()
-
-    def _on_frame(self) -> None:
-        fed = self.feed is not None and self.feed.weights is not self._fed
-        if (self._dirty or fed) and self.isVisible():
-            self.redraw()
+    def _lay_out_again(self) -> None:
+        self._mosaic = None

@@ -152,14 +152,14 @@ def test_a_tap_draws_a_dot_and_the_answer_can_be_read_at_every_step(canvas, qtbo
 
 
 def test_a_dot_too_faint_to_frame_is_nothing_to_classify(canvas, monkeypatch):
-    monkeypatch.setattr("hebbviz.gui.canvas.frame_drawing", lambda ink: None)
+    monkeypatch.setattr("hebbviz.gui.drawing.frame_drawing", lambda ink: None)
     QTest.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
     assert canvas.framed_image() is None
     QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
 
 
 def test_the_pen_width_changes_the_strokes_on_screen_and_as_read(canvas, draw):
-    from hebbviz.gui.canvas import PEN_WIDTHS
+    from hebbviz.gui.drawing import PEN_WIDTHS
 
     draw(canvas, SEVEN)
     ink = {}
@@ -171,7 +171,7 @@ def test_the_pen_width_changes_the_strokes_on_screen_and_as_read(canvas, draw):
 
 
 def test_the_pen_width_chosen_is_remembered(qtbot):
-    from hebbviz.gui.canvas import PEN_WIDTHS
+    from hebbviz.gui.drawing import PEN_WIDTHS
     from hebbviz.gui.main_window import MainWindow
 
     first = MainWindow()

@@ -37,7 +37,7 @@ def use_registry(window, monkeypatch, remote) -> int:
     """Put ``remote`` in MNIST's place; the index of its entry in the data list."""
     monkeypatch.setitem(REMOTE, "mnist", remote)
     panel = window.training_panel
-    panel.show_downloads()
+    panel.data.show_downloads()
     choice = panel.data_choice
     return next(i for i in range(choice.count()) if choice.itemData(i) == ("download", "mnist"))
 
@@ -75,7 +75,7 @@ def test_a_download_from_the_data_list_lands_and_loads(
     assert window.data_label.full_text() == "data: MNIST (downloaded)"
     assert choice.itemText(index) == "Tiny, 2,000 images"
     assert choice.itemData(index) == ("name", "mnist")
-    qtbot.waitUntil(lambda: not window.downloads)
+    qtbot.waitUntil(lambda: not window.downloads.dialogs)
 
 
 def test_cancel_stops_a_slow_download_leaving_nothing_and_never_stalling(
@@ -90,14 +90,14 @@ def test_cancel_stops_a_slow_download_leaving_nothing_and_never_stalling(
     heartbeat.start()
 
     choose(window, index)
-    dialog = window.downloads[0]
+    dialog = window.downloads.dialogs[0]
     qtbot.waitUntil(lambda: "MB/s" in dialog.file_label.text(), timeout=10_000)
     assert "train-images-idx3-ubyte.gz (1 of 4)" in dialog.file_label.text()
     assert "left" in dialog.file_label.text()
     assert 0 < dialog.bar.value() < dialog.bar.maximum()
     dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
     assert not dialog.isVisible()
-    qtbot.waitUntil(lambda: not window.downloads, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.downloads.dialogs, timeout=10_000)
     heartbeat.stop()
 
     assert left_in(raw_folder(slow)) == []
@@ -121,7 +121,7 @@ def test_quitting_during_a_stalled_download_leaves_nothing_at_once(
 
     assert left_in(folder) == []
     assert closed < 1.0, f"closing took {closed:.1f} s"  # the server stalls for 1 s
-    qtbot.waitUntil(lambda: not window.downloads, timeout=10_000)  # the worker leaves, too
+    qtbot.waitUntil(lambda: not window.downloads.dialogs, timeout=10_000)  # the worker leaves, too
     assert left_in(folder) == []
 
 
@@ -134,7 +134,7 @@ def test_a_failed_download_is_shown_and_the_data_set_stays(
     before = window.session.dataset
 
     choose(window, index)
-    qtbot.waitUntil(lambda: not window.downloads, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.downloads.dialogs, timeout=10_000)
 
     assert len(warnings) == 1
     title, text = warnings[0]

@@ -275,7 +275,7 @@ def test_keyboard_shortcuts_clear_and_undo(window, draw, qtbot):
     draw(window.canvas, [[(0.2, 0.2), (0.8, 0.8)]])
     draw(window.canvas, [[(0.8, 0.2), (0.2, 0.8)]])
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert len(window.canvas._strokes) == 1
+    assert len(window.canvas.drawing.strokes) == 1
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.canvas.is_blank()
     draw(window.canvas, [[(0.2, 0.2), (0.8, 0.8)]])
@@ -358,7 +358,7 @@ def test_a_data_folder_loads_in_the_background(window, qtbot, mnist_dir):
     with qtbot.waitSignal(window.session.datasetChanged, timeout=60_000):
         window.session.load_dataset(mnist_dir)
     assert len(window.session.dataset.train) + len(window.session.dataset.val) == 10_000
-    window.show_validation_digit(0)
+    window.answer.show_validation_digit(0)
     assert window.prediction() is not None
 
 

@@ -129,12 +129,14 @@ def test_the_weights_tab_is_fed_by_a_run_only_once_its_model_is_shown(panel, win
     panel.speed.setValue(RATES.index(30))
     old = window.session.model
     panel.start_button.click()
-    worker = window.training.worker
-    assert window.weight_view.feed is None and window.session.model is old
+    worker, feeds, view = window.training.worker, window.live_feeds, window.weight_view
+    assert feeds.worker is None and view.feed is None and window.session.model is old
     qtbot.waitUntil(lambda: window.session.model is worker.model, timeout=30_000)
-    assert window.weight_view.feed is worker and window.weight_view.model is worker.model
+    assert feeds.worker is worker and view.feed is not None
+    caption = type(worker.model).weight_caption.format(rule="itoh")
+    assert view.one_label and view.caption.text() == caption  # it shows the run's model
     window.training.stop()
-    assert window.weight_view.feed is None
+    assert feeds.worker is None and view.feed is None
 
 
 def test_opening_a_model_leaves_nothing_of_the_run_before(panel, window, qtbot, tmp_path):

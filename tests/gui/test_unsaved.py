@@ -24,7 +24,7 @@ def trained(window, qtbot):
     panel.rule_choice.setCurrentText("oja")
     panel.params.fields["k"].setValue(2)
     panel.per_label.setValue(3)
-    window.start_training()
+    window.runs.start()
     qtbot.waitUntil(lambda: window.training.worker is None, timeout=60_000)
     assert window.session.unsaved()
     return window
@@ -37,7 +37,7 @@ def test_start_replaces_the_shipped_model_without_a_question_but_says_so(
         Dataset("random test digits", DIGIT_CLASSES, random_split(100), random_split(30, seed=2))
     )
     assert window.session.path == default_model_path() and not window.session.unsaved()
-    window.start_training()
+    window.runs.start()
     assert unsaved_questions.asked == []
     assert "default-strokes.npz stays as it is on disk" in window.statusBar().currentMessage()
     window.training.stop()
@@ -46,10 +46,10 @@ def test_start_replaces_the_shipped_model_without_a_question_but_says_so(
 def test_start_asks_before_replacing_an_unsaved_model(trained, unsaved_questions, qtbot):
     model = trained.session.model
     unsaved_questions.answers[:] = [Choice.CANCEL]
-    trained.start_training()
+    trained.runs.start()
     assert len(unsaved_questions.asked) == 1 and "not saved" in unsaved_questions.asked[0]
     assert trained.training.worker is None and trained.session.model is model
-    trained.reset_training()  # Reset asks too (answered Discard)
+    trained.runs.reset()  # Reset asks too (answered Discard)
     assert len(unsaved_questions.asked) == 2
     qtbot.waitUntil(lambda: trained.session.model is not model, timeout=10_000)
 
@@ -58,7 +58,7 @@ def test_start_can_save_the_model_first(trained, unsaved_questions, tmp_path, mo
     path = tmp_path / "mine.npz"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
     unsaved_questions.answers[:] = [Choice.SAVE]
-    trained.start_training()
+    trained.runs.start()
     assert path.is_file() and trained.training.worker is not None
     trained.training.stop()
 

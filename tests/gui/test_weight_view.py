@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 from doubles import MovingCentroids, random_split
 
@@ -40,12 +38,19 @@ def test_coloured_maps_levels_to_the_table_ends_and_nan_to_transparent():
     assert rgba[1, 2, 3] == 0 and (rgba[0, :, 3] == 255).all()  # NaN: transparent
 
 
+def show_rows(view: WeightView, model: MovingCentroids) -> None:
+    """Show every label's weight rows of ``model``, read from it at each redraw."""
+    view.show_model(
+        lambda labels: model.weight_images_later(labels)(), [str(d) for d in range(10)], "", False
+    )
+
+
 def test_weight_view_updates_one_image_item_in_place(qtbot):
     model = MovingCentroids()
     model.learn_many(*(lambda s: (s.images, s.labels))(random_split(30)))
     view = WeightView()
     qtbot.addWidget(view)
-    view.set_source(model, threading.Lock(), [str(d) for d in range(10)])
+    show_rows(view, model)
     view.show()
     qtbot.waitUntil(lambda: view.redraws >= 1, timeout=2000)
     item, levels = view.heatmap.image, view.heatmap.levels
@@ -66,7 +71,7 @@ def test_weight_view_updates_one_image_item_in_place(qtbot):
 def test_redraws_only_when_visible_and_changed(qtbot):
     view = WeightView()
     qtbot.addWidget(view)
-    view.set_source(MovingCentroids(), threading.Lock(), [str(d) for d in range(10)])
+    show_rows(view, MovingCentroids())
     qtbot.wait(100)
     assert view.redraws == 0  # hidden
     view.show()
