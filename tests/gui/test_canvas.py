@@ -185,3 +185,21 @@ def test_the_pen_width_chosen_is_remembered(qtbot):
     forgetful = MainWindow(remember=False)
     qtbot.addWidget(forgetful)
     assert forgetful.canvas.pen_width == PEN_WIDTHS["medium"]
+
+
+def test_the_stroke_in_progress_is_painted_along_the_same_smooth_path(qtbot):
+    from hebbviz.gui.drawing import Drawing, smooth_path
+
+    drawing = Drawing()
+    angles = np.linspace(0, 6, 40)
+    points = [QPointF(0.5 + 0.3 * np.cos(a), 0.5 + 0.3 * np.sin(a)) for a in angles]
+    drawing.begin(points[0])
+    for count, point in enumerate(points[1:], start=2):
+        drawing.extend(point)
+        if count % 7 == 0 or count == len(points):  # some repaints skip points
+            stroke = drawing.strokes[-1]
+            assert drawing._smooth(stroke) == smooth_path(stroke)
+    drawing.end()
+    assert drawing._smooth(drawing.strokes[-1]) == smooth_path(points)
+    copy = list(drawing.strokes[-1])  # another list (the answer's copy): built whole
+    assert drawing._smooth(copy) == smooth_path(points)
