@@ -23,8 +23,9 @@ from hebbviz.gui.worker import SharedProgress
 PATCH_WIDTH = 200
 """Pixels wide of the input shown beside the grid."""
 
-LayerReader = Callable[[], tuple[np.ndarray, bool]]
-"""A copy of a shared layer's images (``shared_images``), and whether it has learned."""
+LayerReader = Callable[[], tuple[np.ndarray, bool] | None]
+"""A copy of a shared layer's images (``shared_images``), and whether it has learned; None when
+the model cannot be read now (it is learning)."""
 
 
 class DetectorView(LiveView[SharedProgress]):
@@ -96,7 +97,11 @@ class DetectorView(LiveView[SharedProgress]):
     def _draw_read(self) -> bool:
         if self.read is None:
             return False
-        images, learned = self.read()
+        read = self.read()
+        if read is None:  # the model is busy learning: the next frame tries again
+            self.mark_dirty()
+            return False
+        images, learned = read
         self.progress.setText("" if learned else "Not learned yet: random noise.")
         self._show(SharedProgress(images, 0, 0))
         return True

@@ -4,7 +4,8 @@ the lock the run holds most of the time)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from hebbviz.gui.session import Session
 from hebbviz.gui.training_controller import TrainingController
 from hebbviz.gui.weight_view import WeightView
 from hebbviz.gui.worker import TrainingWorker
+from hebbviz.models.base import NormClassifier
 from hebbviz.training import SharedLayer
 
 
@@ -81,14 +83,30 @@ class LiveFeeds:
         if self.worker is not None:
             self.worker.weight_labels = labels
 
-    def _read_weights(self, labels: tuple[int, ...]) -> Sequence[np.ndarray]:
-        """Copies of the weight images of ``labels``: copied under the lock, pictured outside."""
-        with self.session.lock:
-            make = self.session.model.weight_images_later(labels)
-        return make()
+    def _read_weights(self, labels: tuple[int, ...]) -> Sequence[np.ndarray] | None:
+        """Copies of the weight images of ``labels``, copied under the lock and pictured outside;
+        None while the lock is taken (see :meth:`_locked`)."""
+        with self._locked() as model:
+            make = model.weight_images_later(labels) if model is not None else None
+        return make() if make is not None else None
 
-    def _read_layer(self) -> tuple[np.ndarray, bool]:
-        """A copy of the shared layer's images, and whether it has learned."""
-        model = self.session.model
-        with self.session.lock:
-            return model.shared_images(), model.shared_learned
+    def _read_layer(self) -> tuple[np.ndarray, bool] | None:
+        """A copy of the shared layer's images, and whether it has learned; None while the lock
+        is taken."""
+        with self._locked() as model:
+            return (model.shared_images(), model.shared_learned) if model is not None else None
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[NormClassifier | None]:
+        """The session's model with its lock held, or None when someone holds the lock (a run
+        learning a piece): the views try again at their next frame. The GUI thread never waits
+        for the lock: a run holds it for up to a piece (25 ms, longer on a busy machine), and
+        the first redraws of a new run's model waited for it (a 60-100 ms stall at restarts)."""
+        lock = self.session.lock
+        if not lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            yield self.session.model
+        finally:
+            lock.release()

@@ -22,8 +22,9 @@ from hebbviz.gui.worker import WeightImages
 
 SIDE = 28
 
-WeightReader = Callable[[tuple[int, ...]], Sequence[np.ndarray]]
-"""Copies of the weight images of some labels, read from the model now."""
+WeightReader = Callable[[tuple[int, ...]], Sequence[np.ndarray] | None]
+"""Copies of the weight images of some labels, read from the model now; None when it cannot be
+read now (it is learning)."""
 
 
 class WeightView(LiveView[WeightImages]):
@@ -104,7 +105,11 @@ class WeightView(LiveView[WeightImages]):
         wanted = self.wanted_labels()
         if not wanted:
             return False
-        self._draw(self.read(wanted))
+        images = self.read(wanted)
+        if images is None:  # the model is busy learning: the next frame tries again
+            self.mark_dirty()
+            return False
+        self._draw(images)
         return True
 
     def _draw(self, images: Sequence[np.ndarray]) -> None:

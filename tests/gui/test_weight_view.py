@@ -78,3 +78,36 @@ def test_redraws_only_when_visible_and_changed(qtbot):
     qtbot.waitUntil(lambda: view.redraws == 1, timeout=2000)
     qtbot.wait(150)
     assert view.redraws == 1  # nothing changed since
+
+
+def test_the_views_never_wait_for_the_model_lock(window, qtbot):
+    """While someone holds the model's lock (a run learning a piece) the Weights and Detectors
+    views draw nothing new and return at once; they draw at a frame after it is let go."""
+    import threading
+    import time
+
+    window.tabs.setCurrentWidget(window.weight_view)
+    view = window.weight_view
+    qtbot.waitUntil(lambda: view.redraws >= 1, timeout=5000)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with window.session.lock:
+            held.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    try:
+        before = view.redraws
+        view.mark_dirty()
+        began = time.perf_counter()
+        view.redraw()
+        assert time.perf_counter() - began < 0.5  # it did not wait for the lock
+        qtbot.wait(100)  # frames pass: still nothing drawn, still to do
+        assert view.redraws == before
+    finally:
+        release.set()
+        holder.join()
+    qtbot.waitUntil(lambda: view.redraws == before + 1, timeout=2000)
