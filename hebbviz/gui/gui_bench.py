@@ -85,6 +85,25 @@ def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt im
     return app, window, dataset
 
 
+def _cpu_ticks() -> tuple[int, int]:
+    """The machine's CPU time so far that the hypervisor gave to other machines ("steal"), and
+    all of it, in ticks (Linux; else zeros)."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(value) for value in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return 0, 0
+    return ticks[7], sum(ticks)
+
+
+def steal_share(before: tuple[int, int]) -> float:
+    """The share of the CPU time since ``before`` (from :func:`_cpu_ticks`) that the
+    hypervisor gave to other machines: on a shared virtual machine the bench's numbers mean
+    little when it is high (NaN where unknown)."""
+    steal, total = _cpu_ticks()
+    return (steal - before[0]) / (total - before[1]) if total > before[1] else math.nan
+
+
 def _context(dataset: Any) -> dict[str, Any]:
     """Where a measurement was made: the data, the cores and the load."""
     return {
@@ -231,11 +250,13 @@ def run_gui_bench(
     redraws_before = window.weight_view.redraws
     seen_before = worker.progress.seen
     began, gui_cpu, gui_waited = time.perf_counter(), time.thread_time(), _runqueue_wait_s()
+    ticks = _cpu_ticks()
     heartbeat.start()
     pen.start()
     run_event_loop(seconds, lambda: not worker.running)
     elapsed = time.perf_counter() - began
     gui_cpu, gui_waited = time.thread_time() - gui_cpu, _runqueue_wait_s() - gui_waited
+    stolen = steal_share(ticks)
     pen.stop()
     heartbeat.stop()
     redraws = window.weight_view.redraws - redraws_before
@@ -257,6 +278,7 @@ def run_gui_bench(
         "stroke_events": len(latencies) + len(pending),
         "gui_cpu_share": gui_cpu / elapsed,
         "gui_waiting_share": gui_waited / elapsed,
+        "cpu_steal_share": stolen,
         "rule": rule,
         "params": model.params() if model is not None else None,
         "seconds": elapsed,
@@ -276,6 +298,7 @@ def describe(result: dict[str, Any]) -> str:
         f"  heatmap redraws: {result['fps']:.1f}/s\n"
         f"  GUI thread: busy {result['gui_cpu_share']:.0%} of the time, ready but waiting "
         f"for a core {result['gui_waiting_share']:.0%}\n"
+        f"  CPU time the host gave to other machines meanwhile: {result['cpu_steal_share']:.0%}\n"
         f"  longest GUI stall: {result['max_stall_ms']:.0f} ms\n"
         f"  stroke to bars: median {result['latency_ms_median']:.0f} ms, "
         f"95th percentile {result['latency_ms_p95']:.0f} ms"
@@ -330,7 +353,7 @@ def run_gui_soak(
         QTimer.singleShot(0, start_next)  # as a user pressing Start again at once
 
     training.ended.connect(on_ended)
-    began = time.perf_counter()
+    began, ticks = time.perf_counter(), _cpu_ticks()
     settle, span = min(SOAK_SETTLE_S, seconds / 4), min(SOAK_WINDOW_S, seconds / 4)
     memory: list[tuple[float, float]] = []  # (seconds into the soak, resident MB)
     reader = QTimer()
@@ -341,7 +364,7 @@ def run_gui_soak(
     pen.start()
     start_next()
     run_event_loop(seconds)
-    elapsed = time.perf_counter() - began
+    elapsed, stolen = time.perf_counter() - began, steal_share(ticks)
     rss_start = float(np.median([mb for t, mb in memory if settle <= t < settle + span]))
     rss_end = float(np.median([mb for t, mb in memory if t >= elapsed - span]))
     reader.stop()
@@ -369,6 +392,7 @@ def run_gui_soak(
         "seconds": elapsed,
         "settle_seconds": settle,
         "window_seconds": span,
+        "cpu_steal_share": stolen,
         **_context(dataset),
     }
 
@@ -383,5 +407,6 @@ def describe_soak(result: dict[str, Any]) -> str:
         f"{result['rss_mb_start']:.0f} MB after {result['settle_seconds']:.0f} s, "
         f"{result['rss_mb_end']:.0f} MB at the end ({result['rss_growth_pct']:+.1f}%)\n"
         f"  longest GUI stall: {result['max_stall_ms']:.0f} ms (restarts included)\n"
-        f"  training workers left in memory: {result['workers_alive']}"
+        f"  training workers left in memory: {result['workers_alive']}\n"
+        f"  CPU time the host gave to other machines meanwhile: {result['cpu_steal_share']:.0%}"
     )

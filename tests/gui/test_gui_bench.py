@@ -20,6 +20,8 @@ def test_a_short_soak_restarts_runs_and_leaves_no_worker_behind(mnist_dir, monke
     assert result["workers_alive"] == 0
     assert result["rss_mb_end"] > 50 and math.isfinite(result["rss_growth_pct"])
     assert result["max_stall_ms"] >= 5  # at least one heartbeat interval
+    steal = result["cpu_steal_share"]  # what a hypervisor gave to other machines meanwhile
+    assert 0 <= steal <= 1 or math.isnan(steal)
     assert "runs finished" in describe_soak(result)
 
 
