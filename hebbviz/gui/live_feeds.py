@@ -1,6 +1,6 @@
-"""What the live views (Weights, Detectors) draw: the session's model, read under its lock, and
-while a run trains that model, the copies the run publishes (so that redrawing never waits for
-the lock the run holds most of the time)."""
+"""What the live views (Weights, Detectors) draw: the session's model, read under its lock when
+the lock is free, and while a run trains that model, the copies the run publishes (so redrawing
+never waits for the lock the run holds most of the time)."""
 
 from __future__ import annotations
 

@@ -276,7 +276,8 @@ class TrainingWorker(QObject):
         self.progress = Progress(0, self.total, 0.0)
         """The newest progress; replaced (never changed) by the worker after every piece."""
         self.weight_labels: tuple[int, ...] = ()
-        """Whose weight images to publish (set by the view that shows them)."""
+        """Whose weight images to publish (the ones the Weights view shows: set by
+        :class:`~hebbviz.gui.live_feeds.LiveFeeds`)."""
         self.weights: WeightImages | None = None
         """The newest published weight images; replaced, never changed."""
         self.shared: SharedProgress | None = None
