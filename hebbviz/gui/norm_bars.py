@@ -147,6 +147,8 @@ class NormBars(QWidget):
             "Hover over a bar for its exact value."
         )
         self.bars = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
+        self._coloured_for: tuple[int, int | None] | None = None
+        """The number of bars and the winner the bars' colours are for."""
         self.plot.addItem(self.bars)
         self.values = BarValues()
         self.plot.addItem(self.values, ignoreBounds=True)
@@ -192,6 +194,7 @@ class NormBars(QWidget):
         self._norms = None if norms is None else np.asarray(norms, dtype=np.float64)
         if self._norms is None:
             self.bars.setOpts(x=np.arange(n), height=np.zeros(n), brushes=[style.BAR] * n)
+            self._coloured_for = None
             self.values.set_labels([])
             self._y_top = 1.0
             self.plot.setYRange(0, 1, padding=0)
@@ -201,8 +204,12 @@ class NormBars(QWidget):
         finite = np.isfinite(self._norms)
         heights = np.where(finite, self._norms, 0.0)
         winner = self.winner_index()
-        brushes = [style.ACCENT if i == winner else style.BAR for i in range(n)]
-        self.bars.setOpts(x=np.arange(n), height=heights, brushes=brushes)
+        if (n, winner) == self._coloured_for:  # (new brushes: ~0.4 ms of pyqtgraph's)
+            self.bars.setOpts(x=np.arange(n), height=heights)
+        else:
+            brushes = [style.ACCENT if i == winner else style.BAR for i in range(n)]
+            self.bars.setOpts(x=np.arange(n), height=heights, brushes=brushes)
+            self._coloured_for = n, winner
         self._fit_range(max(float(heights.max()), 1e-12))
         order = np.argsort(-heights, kind="stable")
         runner_up = int(order[1]) if n > 1 else int(order[0])
