@@ -98,7 +98,6 @@ class Session(QObject):
         self.path: Path | None = None
         self.dataset: Dataset | None = None
         self.store = DrawingStore()
-        self.kernels_ready = False
         self._taught = False  # the model learned outside a run since it was opened or saved
 
     # -- the model --------------------------------------------------------------------------
@@ -322,5 +321,6 @@ class Session(QObject):
         )
 
     def mark_kernels_ready(self, _: object = None) -> None:
-        self.kernels_ready = True
+        """The kernels are compiled (by :meth:`warm_up_kernels`, or before the window was made):
+        ``kernelsReady`` says so."""
         self.kernelsReady.emit()
