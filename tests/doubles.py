@@ -60,3 +60,12 @@ def random_split(n: int, seed: int = 0, n_labels: int = 10):
     labels = rng.permutation(np.arange(n) % n_labels).astype(np.int64)
     images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
     return Split(images=images, labels=labels)
+
+
+def random_dataset(train: int, val: int):
+    """A data set of random digits: ``train`` training and ``val`` validation images."""
+    from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
+
+    return Dataset(
+        "random test digits", DIGIT_CLASSES, random_split(train), random_split(val, seed=2)
+    )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from doubles import random_split
+from doubles import random_dataset
 from PIL import Image, ImageSequence
 
-from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
 from hebbviz.errors import HebbvizError
 from hebbviz.gui import main_window
 from hebbviz.gui.recorder import MAX_SIDE, Recording, frame_pixels, gif_bytes, write_gif
@@ -27,9 +26,7 @@ def gif_frames(path) -> list[tuple[np.ndarray, int]]:
 @pytest.fixture
 def training(window, qtbot):
     """The window training oja slowly on random digits, the Weights tab shown."""
-    window.session.set_dataset(
-        Dataset("random test digits", DIGIT_CLASSES, random_split(2000), random_split(60, seed=2))
-    )
+    window.session.set_dataset(random_dataset(2000, 60))
     panel = window.training_panel
     panel.rule_choice.setCurrentText("oja")
     panel.params.fields["k"].setValue(4)

@@ -8,9 +8,8 @@ import gc
 import threading
 
 import pytest
-from doubles import MovingCentroids, random_split
+from doubles import MovingCentroids, random_dataset
 
-from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
 from hebbviz.gui.preferences import Preferences
 from hebbviz.gui.session import Session
 from hebbviz.gui.training_controller import RunSettings, TrainingController
@@ -26,9 +25,7 @@ SLOW = RunSettings("centroids", {"lr": 0.1}, epochs=1, rate=20.0)
 def controller(monkeypatch, qtbot):
     monkeypatch.setitem(RULES, "centroids", "doubles:MovingCentroids")
     session = Session(Preferences(remember=False))
-    session.set_dataset(
-        Dataset("random test digits", DIGIT_CLASSES, random_split(200), random_split(40, seed=2))
-    )
+    session.set_dataset(random_dataset(200, 40))
     controller = TrainingController(session)
     yield controller
     controller.shutdown()

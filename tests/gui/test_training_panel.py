@@ -7,17 +7,14 @@ import re
 
 import numpy as np
 import pytest
-from doubles import random_split
+from doubles import random_dataset, random_split
 
-from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
 from hebbviz.gui.training_panel import RATES
 
 
 @pytest.fixture
 def panel(window):
-    window.session.set_dataset(
-        Dataset("random test digits", DIGIT_CLASSES, random_split(200), random_split(60, seed=2))
-    )
+    window.session.set_dataset(random_dataset(200, 60))
     panel = window.training_panel
     panel.rule_choice.setCurrentText("oja")
     panel.params.fields["k"].setValue(4)

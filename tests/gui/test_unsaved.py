@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from doubles import random_split
+from doubles import random_dataset
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from hebbviz.data.dataset import DIGIT_CLASSES, Dataset
 from hebbviz.gui.session import default_model_path
 from hebbviz.gui.unsaved import Choice, unsaved_box
 
@@ -17,9 +16,7 @@ from hebbviz.gui.unsaved import Choice, unsaved_box
 @pytest.fixture
 def trained(window, qtbot):
     """The window after a short run: its model trained here, not saved."""
-    window.session.set_dataset(
-        Dataset("random test digits", DIGIT_CLASSES, random_split(100), random_split(30, seed=2))
-    )
+    window.session.set_dataset(random_dataset(100, 30))
     panel = window.training_panel
     panel.rule_choice.setCurrentText("oja")
     panel.params.fields["k"].setValue(2)
@@ -33,9 +30,7 @@ def trained(window, qtbot):
 def test_start_replaces_the_shipped_model_without_a_question_but_says_so(
     window, unsaved_questions, qtbot
 ):
-    window.session.set_dataset(
-        Dataset("random test digits", DIGIT_CLASSES, random_split(100), random_split(30, seed=2))
-    )
+    window.session.set_dataset(random_dataset(100, 30))
     assert window.session.path == default_model_path() and not window.session.unsaved()
     window.runs.start()
     assert unsaved_questions.asked == []
