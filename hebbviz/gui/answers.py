@@ -102,6 +102,10 @@ class Answers(QObject):
             lambda error: self._ended(generation, error),
         )
 
+    def finish(self, timeout: float) -> bool:
+        """Let the job running end (the app closes); whether it did within ``timeout`` s."""
+        return self._lane.wait(timeout)
+
     def forget(self) -> None:
         """Drop the answer of the job running, if any (the drawing or the model was answered
         otherwise since)."""

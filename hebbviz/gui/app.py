@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from hebbviz.errors import HebbvizError
@@ -151,6 +152,13 @@ def save_screenshot(
     QApplication.processEvents()
     window.refresh_answer()
     if view == "weights":
+        drawn = window.weight_view.redraws
         window.weight_view.redraw()
+        deadline = time.monotonic() + 10.0
+        while window.weight_view.redraws == drawn and time.monotonic() < deadline:
+            # an answer in the background held the model's lock: the view draws at a frame
+            window.answer.answers.finish(1.0)
+            QApplication.processEvents()
+            time.sleep(0.01)
     QApplication.processEvents()
     save_png(window, path)

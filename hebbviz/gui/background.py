@@ -107,6 +107,8 @@ class Lane:
         self.name = name
         self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._lock = threading.Lock()
+        self._done = threading.Condition(self._lock)
+        self._unfinished = 0
         self._thread: threading.Thread | None = None
 
     def submit(
@@ -119,6 +121,7 @@ class Lane:
         work = _deliverer(job, on_done, on_failed, self.name)
         with self._lock:
             self._jobs.put(work)
+            self._unfinished += 1
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._serve, name=f"hebbviz-{self.name}", daemon=True
@@ -136,3 +139,14 @@ class Lane:
                         return
                 continue
             work()
+            del work  # nothing of a finished job (its relay) kept while the lane waits
+            with self._done:
+                self._unfinished -= 1
+                self._done.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the jobs given so far to finish; whether they
+        have. Only for closing the app: a job may use Qt (an answer renders the drawing), and
+        Qt must not be torn down under it."""
+        with self._done:
+            return self._done.wait_for(lambda: self._unfinished == 0, timeout)

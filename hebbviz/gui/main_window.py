@@ -46,7 +46,7 @@ from hebbviz.gui.run_commands import RunCommands
 from hebbviz.gui.run_display import RunDisplay
 from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
-from hebbviz.gui.training_controller import TrainingController
+from hebbviz.gui.training_controller import CLOSE_TIMEOUT_S, TrainingController
 from hebbviz.gui.training_panel import TrainingPanel
 from hebbviz.gui.unsaved import UnsavedGuard
 from hebbviz.gui.weight_view import WeightView
@@ -330,6 +330,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.training.shutdown()
+        self.answer.answers.finish(CLOSE_TIMEOUT_S)
         self.downloads.abandon()
         self.paper.shutdown()
         self.preferences.save_window(self)
