@@ -121,15 +121,21 @@ def test_learning_waits_for_the_model_lock(qtbot, split):
     assert model.seen.sum() == len(split)
 
 
-def test_validation_reads_the_model_only_under_the_lock(qtbot, split):
-    """So a teach step (which learns under the lock from the GUI) never lands mid-validation."""
+def test_validation_scores_a_copy_made_under_the_lock(qtbot, split):
+    """So a teach step (which learns under the lock from the GUI) never lands mid-validation,
+    and nobody waits for the lock while the validation scores."""
     lock = threading.Lock()
-    unlocked: list[bool] = []
+    copied_under_lock: list[bool] = []
+    scorers: list[MovingCentroids] = []
     scored: list[int] = []
 
     class Watched(MovingCentroids):
+        def copy(self):
+            copied_under_lock.append(lock.locked())
+            return super().copy()
+
         def label_norms(self, images):
-            unlocked.append(not lock.locked())
+            scorers.append(self)
             scored.append(len(images))
             return super().label_norms(images)
 
@@ -139,8 +145,9 @@ def test_validation_reads_the_model_only_under_the_lock(qtbot, split):
     with qtbot.waitSignal(worker.finished, timeout=10_000):
         worker.start()
     qtbot.wait(10)  # deliver the queued signals
-    assert unlocked, "no validation ran"
-    assert not any(unlocked), "the validation read the model without the lock"
+    assert scorers, "no validation ran"
+    assert all(scorer is not worker.model for scorer in scorers), "it scored the model itself"
+    assert copied_under_lock and all(copied_under_lock), "a copy was made without the lock"
     measured = [s.val_accuracy for s in snapshots if s.val_accuracy is not None]
     assert len(measured) == 4  # at 50, 100, 150 and 200 images
     assert sum(scored) == 4 * len(split)  # every validation image, each time
