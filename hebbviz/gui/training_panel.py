@@ -121,6 +121,10 @@ class TrainingPanel(QWidget):
         self.speed_meter = SpeedMeter()
         self.status = QLabel("Ready.")
         self.status.setWordWrap(True)
+        for label in (self.rate_label, self.status):
+            # room for two lines: a text that wraps (at a run's start or end) does not move the
+            # curve below, which would redraw its axes and repaint the dock (30-60 ms)
+            label.setMinimumHeight(2 * label.fontMetrics().lineSpacing())
         self.curve = AccuracyCurve()
         self.curve.setMinimumHeight(150)
         self.step_view = StepView()
