@@ -36,6 +36,9 @@ SOAK_SETTLE_S = 60.0  # the soak's memory baseline is taken after the first minu
 SOAK_WINDOW_S = 60.0
 """The memory at a point of the soak is the median of the once-a-second readings over this long
 (a run's model and an evaluation's copy come and go: itoh's are tens of MB)."""
+SHOWN_S = 0.5
+"""The window is shown this long before a measurement starts (its first layout passes and paints
+take a few hundred milliseconds, once)."""
 SOAK_PER_LABEL = 20  # short soak runs (200 images, one epoch): many restarts
 
 
@@ -60,7 +63,7 @@ def _runqueue_wait_s() -> float:
 
 def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt imported lazily)
     """The app offscreen with ``data_dir`` / ``name`` loaded and the kernels compiled, laid out
-    as on a first start on a 1600x900 screen, showing the Weights tab."""
+    as on a first start on a 1600x900 screen, showing the Weights tab, shown for ``SHOWN_S``."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSize
     from PySide6.QtWidgets import QApplication
@@ -81,6 +84,7 @@ def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt im
     window.resize_to(QSize(1600, 900))
     window.show()
     window.tabs.setCurrentWidget(window.weight_view)
+    run_event_loop(SHOWN_S)  # laid out and painted: the measurement starts with the app in use
     exempt_startup_objects()  # as the app does
     return app, window, dataset
 
