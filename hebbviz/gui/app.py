@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from hebbviz.errors import HebbvizError
-from hebbviz.memory import exempt_startup_objects
+from hebbviz.memory import exempt_startup_objects, limit_arenas
 
 SCREENSHOT_SIZE = (1920, 1000)
 """Window size of ``--screenshot`` pictures: a full-HD screen's worth."""
@@ -22,6 +22,7 @@ def application():  # noqa: ANN202 (QApplication is imported lazily, after the p
     from hebbviz.gui import style
     from hebbviz.gui.theme import ThemeFollower
 
+    limit_arenas()  # before the app's threads start
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(style.ORGANIZATION)
     app.setApplicationName(style.APPLICATION)

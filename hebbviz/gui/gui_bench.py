@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbviz.memory import exempt_startup_objects, resident_mb
+from hebbviz.memory import exempt_startup_objects, limit_arenas, resident_mb
 
 HEARTBEAT_MS = 5
 MOVE_MS = 10  # a mouse reports about 100 positions a second while drawing
@@ -73,6 +73,7 @@ def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt im
     from hebbviz.gui import heatmap, style
     from hebbviz.gui.main_window import MainWindow
 
+    limit_arenas()  # as the app does, before its threads start
     dataset = open_dataset(data_dir, name)
     app = QApplication.instance() or QApplication([])
     style.configure_pyqtgraph()
