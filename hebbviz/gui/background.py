@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import queue
 import threading
 import time
@@ -23,6 +24,14 @@ log = logging.getLogger(__name__)
 
 LANE_IDLE_S = 0.5
 """A :class:`Lane`'s thread ends after this long without a job (seconds)."""
+
+
+def lower_priority(niceness: int) -> None:
+    """Make the calling thread yield the CPU to the app's others (the GUI thread above all) when
+    the cores are busy: a nice value of ``niceness`` for this thread alone, where the system
+    allows it (Linux: nice values are per thread); elsewhere nothing."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
 class _Relay(QObject):

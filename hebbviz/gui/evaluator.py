@@ -19,8 +19,9 @@ from shiboken6 import isValid
 
 from hebbviz.data.dataset import Split
 from hebbviz.evaluation import label_norms, score
-from hebbviz.gui.background import run_in_background
+from hebbviz.gui.background import lower_priority, run_in_background
 from hebbviz.gui.session import Session
+from hebbviz.gui.worker import WORKER_NICENESS
 from hebbviz.models.base import winning_labels
 
 
@@ -67,6 +68,7 @@ class Evaluator(QObject):
         self.evaluating.emit(len(split))
 
         def job() -> tuple[Any, np.ndarray]:
+            lower_priority(WORKER_NICENESS)  # as a run does: the GUI thread goes first
             with lock:
                 copy = model.copy()  # a megabyte at a time: see NormClassifier.copy
             norms = label_norms(copy, split.images)

@@ -10,9 +10,6 @@ its thread.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -20,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from hebbviz.errors import HebbvizError
-from hebbviz.gui.background import run_in_background
+from hebbviz.gui.background import lower_priority, run_in_background
 from hebbviz.paper.progress import Cancelled, IsCancelled, Report
 
 NICE = 10
@@ -30,15 +27,6 @@ POLL_MS = 100
 
 Work = Callable[[Report, IsCancelled, Callable[[Any], None]], Any]
 """``work(report, cancelled, partial) -> result``, run off the GUI thread."""
-
-
-def _lower_priority() -> None:
-    """Make the calling thread yield the CPU to the app's others (the GUI thread above all)
-    when the cores are busy: a nice of 10 for this thread alone, where the system allows it
-    (Linux); elsewhere nothing."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
 
 
 class StageJob(QObject):
@@ -96,7 +84,7 @@ class StageJob(QObject):
             self._partial = result
 
         def job() -> Any:
-            _lower_priority()
+            lower_priority(NICE)
             return work(report, stop.is_set, partial)
 
         self.thread = run_in_background(job, self._on_done, self._on_failed, self.name)

@@ -28,8 +28,6 @@ touched from the worker thread.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -41,7 +39,7 @@ from PySide6.QtCore import QObject, Signal
 
 from hebbviz.data.dataset import Split
 from hebbviz.errors import HebbvizError
-from hebbviz.gui.background import run_in_background
+from hebbviz.gui.background import lower_priority, run_in_background
 from hebbviz.gui.run_control import RunControl, Stopped
 from hebbviz.memory import return_free_memory
 from hebbviz.models.base import NormClassifier
@@ -323,8 +321,7 @@ class TrainingWorker(QObject):
 
     def run(self) -> None:
         """The run itself (in the worker's thread; tests may call it directly)."""
-        with contextlib.suppress(AttributeError, OSError):  # Linux: the nice value is per thread
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        lower_priority(WORKER_NICENESS)
         eval_every = self.eval_every
         snapshot_every = min(MAX_PIECE * 4, eval_every or MAX_PIECE * 4)
         if self.model is None:

@@ -1,13 +1,16 @@
-"""Background jobs: a lane runs its jobs in turn in one thread, which ends when idle."""
+"""Background jobs: a lane runs its jobs in turn in one thread, which ends when idle; a
+background thread can yield the CPU to the others."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from hebbviz.gui.background import LANE_IDLE_S, Lane
+from hebbviz.gui.background import LANE_IDLE_S, Lane, lower_priority
 
 
 def test_lane_runs_jobs_in_order_in_one_thread_that_ends_when_idle(qtbot: QtBot) -> None:
@@ -49,3 +52,22 @@ def test_lane_delivers_every_job_submitted_while_its_thread_ends(qtbot: QtBot, j
         qtbot.waitUntil(lambda round_=round_: len(done) == (round_ + 1) * jobs)
         qtbot.wait(int(1000 * LANE_IDLE_S) + 20)  # about when the thread gives up
     assert done == list(range(jobs)) * 3
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="nice values are per thread on Linux")
+def test_lower_priority_lowers_the_calling_thread_alone() -> None:
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = niceness()
+    seen: list[int] = []
+
+    def background() -> None:
+        lower_priority(min(before + 3, 19))  # a nice value, not a change of it
+        seen.append(niceness())
+
+    thread = threading.Thread(target=background)
+    thread.start()
+    thread.join()
+    assert seen == [min(before + 3, 19)]
+    assert niceness() == before  # this thread (the GUI's, in the app) keeps its priority
