@@ -61,9 +61,10 @@ def limit_arenas(arenas: int = ARENAS) -> bool:
 
     glibc gives threads pools (arenas) of their own, up to 8 per core, and each keeps what was
     freed in it. The app starts threads all the time (a run, an evaluation, the answers' lane),
-    and its memory crept up as ever more arenas each kept some: 300 s soaks (``hebbviz bench
-    --gui --soak``) grew 5.5% and 8.2% with glibc's default, 0.4%, 1.0% and 3.7% with two arenas,
-    at no cost in speed. Call it before the threads start: arenas made already stay.
+    and its memory crept up as ever more arenas each kept some: soaks (``hebbviz bench --gui
+    --soak``) grew 5.5% (300 s) and 8.2% (600 s) with glibc's default, 0.3-3.7% (300 s, five
+    runs) with two arenas, at no cost in speed. Call it before the threads start: arenas made
+    already stay.
     """
     libc = _glibc()
     return libc is not None and bool(libc.mallopt(M_ARENA_MAX, arenas))
