@@ -450,8 +450,7 @@ class TrainingWorker(QObject):
         itoh reads its 49 MB of weights once per piece (200 images in pieces of 2: 3 s; in one
         piece: 0.2 s)."""
         with self.lock:
-            self._copy_when_due(now=True)
-        copy = self.readable
+            copy = self._copy_when_due(now=True)  # not self.readable: the GUI may drop it
         parts = [np.zeros((0, copy.n_labels))]
         for start in range(0, len(images), MAX_PIECE):
             if self.control.stopping:
@@ -459,15 +458,17 @@ class TrainingWorker(QObject):
             parts.append(copy.label_norms(images[start : start + MAX_PIECE]))
         return np.concatenate(parts)
 
-    def _copy_when_due(self, now: bool = False) -> None:
+    def _copy_when_due(self, now: bool = False) -> NormClassifier | None:
         """Under the lock: replace :attr:`readable` by a new copy of the model when due (at most
-        every ``PUBLISH_S``, and at most ``COPY_SHARE`` of the time; or ``now``)."""
+        every ``PUBLISH_S``, and at most ``COPY_SHARE`` of the time; or ``now``); the copy made,
+        or None."""
         moment = time.perf_counter()
         if not now and moment - self._copied < max(PUBLISH_S, self._copy_s / COPY_SHARE):
-            return
-        self.readable = self.model.copy()
+            return None
+        self.readable = copy = self.model.copy()
         self._copied = time.perf_counter()
         self._copy_s = self._copied - moment
+        return copy
 
     def _weights_due(self, now: bool = False) -> tuple[tuple[int, ...], Picture] | None:
         """Under the lock: copy what the weight images a view wants need, when due (at most every
