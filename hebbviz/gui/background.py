@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -29,9 +30,11 @@ LANE_IDLE_S = 0.5
 def lower_priority(niceness: int) -> None:
     """Make the calling thread yield the CPU to the app's others (the GUI thread above all) when
     the cores are busy: a nice value of ``niceness`` for this thread alone, where the system
-    allows it (Linux: nice values are per thread); elsewhere nothing."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    allows it (Linux: nice values are per thread); elsewhere nothing (on macOS a thread's id is
+    no process id: ``setpriority`` would name another process)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
 class _Relay(QObject):
