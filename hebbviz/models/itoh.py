@@ -271,12 +271,11 @@ class ItohNetworks(NormClassifier):
         with np.errstate(all="ignore"):
             for start in range(0, len(inputs), EVAL_CHUNK):
                 first = self._first_layer(inputs[start : start + EVAL_CHUNK])
-                last = np.empty((self.n_labels, *first.shape), first.dtype)
-                for label in range(self.n_labels):
-                    h = first
-                    for w, b in zip(self.weights[label], self.hidden_bias, strict=True):
-                        h = self._activate(h @ w.T + b)
-                    last[label] = h
+                last = first[None]  # every label's layer in one product: the GIL goes once
+                for layer, b in enumerate(self.hidden_bias):
+                    last = np.matmul(last, self.weights[:, layer].transpose(0, 2, 1))
+                    last += b
+                    last = self._activate(last)
                 # the output layer is shared: one product for all labels reads it once
                 out = last.reshape(-1, last.shape[-1]) @ self.output_weight.T + self.output_bias
                 out = out.reshape(self.n_labels, len(first), -1)
