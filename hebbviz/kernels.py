@@ -84,6 +84,47 @@ def itoh_block_corrections_numpy(
     return total
 
 
+@njit(cache=True, nogil=True)
+def itoh_apply_update(w: np.ndarray, y: np.ndarray, h: np.ndarray, lr: float, total: float) -> None:
+    """``W += lr * Y^T H - C_B`` in place, in one pass over ``W``: for small blocks.
+
+    A block of a few images (a busy app learns one image per piece) spends most of its time
+    passing over ``W`` (784 x 784): the BLAS route writes the product, subtracts ``C_B`` and adds
+    it to ``W``, four passes; here one, faster up to about 16 images (one image: 0.3 ms instead of
+    2.1). From a few dozen images on, BLAS's matrix product is faster.
+
+    Parameters
+    ----------
+    w : ndarray, shape (n_out, n_in)
+        The learning matrix, updated in place.
+    y : ndarray, shape (B, n_out)
+        The block's activations (:func:`itoh_block_corrections`'s ``z`` on exit).
+    h : ndarray, shape (B, n_in)
+        The block's inputs.
+    lr, total : float
+        The learning rate and the block's total scalar decay ``C_B``.
+    """
+    n_block, n_out = y.shape
+    n_in = h.shape[1]
+    row_sum = np.empty(n_in, dtype=w.dtype)
+    for i in range(n_out):
+        row_sum[:] = 0.0
+        for b in range(n_block):
+            factor = lr * y[b, i]
+            if factor != 0.0:  # ReLU zeros many of them
+                for j in range(n_in):
+                    row_sum[j] += factor * h[b, j]
+        for j in range(n_in):
+            w[i, j] += row_sum[j] - total
+
+
+def itoh_apply_update_numpy(
+    w: np.ndarray, y: np.ndarray, h: np.ndarray, lr: float, total: float
+) -> None:
+    """NumPy twin of :func:`itoh_apply_update` (same arguments, same in-place result)."""
+    w += (lr * y).T @ h - total
+
+
 # ---------------------------------------------------------------------------------------------
 # oja / sanger: subspace rules
 # ---------------------------------------------------------------------------------------------
@@ -440,6 +481,7 @@ def warm_up() -> None:
     for dtype in (np.float64, np.float32):
         tiny = np.zeros((2, 3), dtype)
         itoh_block_corrections(tiny, np.zeros((2, 2), dtype), np.zeros(2, dtype), 1e-3, 1e-3, False)
+        itoh_apply_update(np.zeros((3, 3), dtype), tiny, tiny, 1e-3, 1e-3)
     for subspace_pass in (oja_pass, sanger_pass):
         subspace_pass(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))
     competitive_pass(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))

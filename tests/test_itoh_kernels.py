@@ -1,11 +1,18 @@
-"""The itoh correction kernel agrees with its NumPy twin and with the one-image rule."""
+"""The itoh kernels (corrections, one-pass update) agree with their NumPy twins and with the
+one-image rule."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from hebbviz.kernels import itoh_block_corrections, itoh_block_corrections_numpy, warm_up
+from hebbviz.kernels import (
+    itoh_apply_update,
+    itoh_apply_update_numpy,
+    itoh_block_corrections,
+    itoh_block_corrections_numpy,
+    warm_up,
+)
 
 WIDTH = 50
 
@@ -59,6 +66,31 @@ def test_block_update_is_the_one_image_rule(step: bool) -> None:
     assert not np.allclose(blocked, w)
 
 
+@pytest.mark.parametrize("n_block", [1, 9])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_update_kernel_agrees_with_numpy_twin(n_block: int, dtype: type) -> None:
+    h, w, b = _block(dtype, n_block)
+    z, total = _corrections(itoh_block_corrections, h, w, b, 0.05, False)
+    z[:, ::3] = 0.0  # the kernel skips zero activations
+    kernel, twin = w.copy(), w.copy()
+    itoh_apply_update(kernel, z, h, 0.05, total)
+    itoh_apply_update_numpy(twin, z, h, 0.05, total)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    assert kernel.dtype == dtype
+    np.testing.assert_allclose(kernel, twin, rtol=tol, atol=tol)
+    assert not np.allclose(kernel, w)
+
+
+def test_update_kernel_spreads_non_finite_values() -> None:
+    """A diverging network stays detectable: inf in an activation turns weights non-finite."""
+    h, w, b = _block(np.float64, n_block=2)
+    z, total = _corrections(itoh_block_corrections, h, w, b, 0.05, False)
+    z[0, 4] = np.inf
+    itoh_apply_update(w, z, h, 0.05, total)
+    assert not np.isfinite(w[4]).all()
+    assert np.isfinite(np.delete(w, 4, axis=0)).all()
+
+
 def test_relu_keeps_nan_like_numpy() -> None:
     h, w, b = _block(np.float64, n_block=3)
     w[0, 0] = np.nan
@@ -71,3 +103,4 @@ def test_relu_keeps_nan_like_numpy() -> None:
 def test_warm_up_compiles_without_error() -> None:
     warm_up()
     assert itoh_block_corrections.signatures
+    assert itoh_apply_update.signatures

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from hebbviz.kernels import itoh_block_corrections
+from hebbviz.kernels import itoh_apply_update, itoh_block_corrections
 from hebbviz.models.base import Layout, NormClassifier, sliced_copy
 from hebbviz.models.hyperparameters import choice, integer
 from hebbviz.preprocess import unit_norm
@@ -34,6 +34,12 @@ ACTIVATIONS = ("relu", "step")
 DTYPES = ("float64", "float32")
 EVAL_CHUNK = 1024
 """Images per forward pass in :meth:`ItohNetworks.label_norms` (bounds the memory it takes)."""
+
+SMALL_BLOCK = 8
+"""Blocks of at most this many images apply their update in one compiled pass over the matrix
+(:func:`~hebbviz.kernels.itoh_apply_update`; a busy app learns one image per piece), larger ones
+with BLAS's matrix product. Measured on 784 x 784 float64: 1 image 0.3 ms instead of 1.9, 8
+images 0.65 instead of 1.4, 43 images 3.1 instead of 2.0 (float32: even at 8 images)."""
 
 
 def initial_layers(
@@ -74,7 +80,8 @@ class ItohNetworks(NormClassifier):
     :meth:`learn_many` processes each label's images in blocks of ``block``: the block's
     pre-activations and input dot products come from BLAS matrix products, a Numba kernel
     (:func:`hebbviz.kernels.itoh_block_corrections`) adds the sequential corrections, and one
-    matrix product applies the block's update. The weights are those of the paper's one-image
+    matrix product applies the block's update (a compiled pass for blocks of up to
+    ``SMALL_BLOCK`` images). The weights are those of the paper's one-image
     loop (:meth:`learn_many_reference`) up to rounding.
 
     Parameters
@@ -248,9 +255,12 @@ class ItohNetworks(NormClassifier):
                 total = itoh_block_corrections(
                     z, h @ h.T, np.abs(h).sum(axis=1), self.lr, decay, step
                 )
-                np.matmul((self.lr * z).T, h, out=update)
-                update -= total
-                w += update
+                if len(z) <= SMALL_BLOCK:  # one pass over w (a busy app learns 1 image a piece)
+                    itoh_apply_update(w, z, h, self.lr, total)
+                else:
+                    np.matmul((self.lr * z).T, h, out=update)
+                    update -= total
+                    w += update
                 if not (np.isfinite(total) and np.isfinite(z).all()):
                     return  # diverged: the weights are non-finite now, and stay so
                 h = z
