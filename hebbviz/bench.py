@@ -30,6 +30,7 @@ from hebbviz.kernels import (
 )
 from hebbviz.models import RULES, rule_class
 from hebbviz.models.base import NormClassifier
+from hebbviz.models.itoh import WIDTH
 from hebbviz.models.subspace import SubspaceNetworks
 from hebbviz.preprocess import CENTRE, MAX_SLANT, deskew_numpy
 from hebbviz.training import train
@@ -58,6 +59,22 @@ def best_times(
             run()
             best[name] = min(best[name], time.perf_counter() - began)
     return best
+
+
+def machine_speed_ms(repeats: int = 20) -> float:
+    """How fast the machine is right now: the shortest of ``repeats`` timings of a fixed piece of
+    work (one itoh answer's products: ten 784 x 784 matrices times a vector), in milliseconds.
+
+    On a shared virtual machine this moved by up to 2x within an hour while the hypervisor
+    reported no stolen time: compare bench runs only at similar values.
+    """
+    weights = np.random.default_rng(0).normal(size=(10, WIDTH, WIDTH))
+    vector = np.ones((1, WIDTH))
+
+    def product() -> None:
+        np.matmul(vector, weights.transpose(0, 2, 1))
+
+    return 1000 * best_times({"product": lambda: product}, repeats)["product"]
 
 
 def one_label(split: Split, label: int, count: int | None = None) -> Split:

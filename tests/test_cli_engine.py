@@ -177,3 +177,4 @@ def test_bench_json_has_the_ratios(small_mnist, capsys):
     )
     assert result["synthetic"] is False
     assert "folder" in result["data"]
+    assert 0 < result["reference_ms"] < 1000  # ten 784 x 784 products: milliseconds

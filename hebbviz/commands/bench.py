@@ -55,42 +55,45 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.background_load < 0:
         raise HebbvizError(f"--background-load {args.background_load}: give 0 or more processes")
+    if args.soak is not None and (not args.gui or args.soak <= 0):
+        raise HebbvizError(f"--soak {args.soak:g}: give it with --gui and a positive duration")
+    from hebbviz.bench import machine_speed_ms  # Numba is imported only when benchmarking
+
+    speed = machine_speed_ms()  # before the busy processes start
     with cpu_load(args.background_load):
         if args.background_load:
             log.info("bench: %d busy processes run beside it", args.background_load)
-        return measure(args)
+        return measure(args, {"background_load": args.background_load, "reference_ms": speed})
 
 
-def measure(args: argparse.Namespace) -> int:
-    """Run and print the bench ``args`` asks for."""
-    from hebbviz.bench import run_bench  # Numba is imported only when benchmarking
+def measure(args: argparse.Namespace, context: dict[str, float]) -> int:
+    """Run and print the bench ``args`` asks for, with ``context`` added to its result (the
+    busy processes beside it and :func:`~hebbviz.bench.machine_speed_ms`)."""
+    from hebbviz.bench import run_bench
 
-    if args.soak is not None and (not args.gui or args.soak <= 0):
-        raise HebbvizError(f"--soak {args.soak:g}: give it with --gui and a positive duration")
     if args.gui:
         from hebbviz.gui import gui_bench  # Qt only for --gui
 
         data_dir = getattr(args, "data_dir", None)
         name = getattr(args, "dataset", None)
         if args.soak is not None:
-            result = gui_bench.run_gui_soak(data_dir, name, args.soak)
-            result["background_load"] = args.background_load
-            print(json_line(result) if args.json else gui_bench.describe_soak(result))
+            result = gui_bench.run_gui_soak(data_dir, name, args.soak) | context
+            text = gui_bench.describe_soak(result)
         else:
-            result = gui_bench.run_gui_bench(data_dir, name, args.rule)
-            result["background_load"] = args.background_load
-            print(json_line(result) if args.json else gui_bench.describe(result))
+            result = gui_bench.run_gui_bench(data_dir, name, args.rule) | context
+            text = gui_bench.describe(result)
+        print(json_line(result) if args.json else f"{text}\n{_speed_line(context)}")
         return 0
     dataset = dataset_from_args(args)
     kind = "synthetic digits" if dataset.synthetic else "real digits"
     log.info("bench data: %s (%s)", dataset.source, kind)
-    result = run_bench(dataset, report=lambda step: log.info("  %s ...", step))
-    result["background_load"] = args.background_load
+    result = run_bench(dataset, report=lambda step: log.info("  %s ...", step)) | context
     if args.json:
         print(json_line(result))
         return 0
     itoh, oja, ratios = result["itoh"], result["oja"], result["ratios"]
     print(f"data: {result['data']} ({kind})")
+    print(_speed_line(context))
     print(
         f"itoh H={itoh['hidden_layers']}, {itoh['images']} images of one label: "
         f"blocked {itoh['blocked_images_per_s']:,.0f}/s, one-image loop "
@@ -135,3 +138,10 @@ def measure(args: argparse.Namespace) -> int:
             f"{shared:>14}"
         )
     return 0
+
+
+def _speed_line(context: dict[str, float]) -> str:
+    return (
+        f"machine speed: the reference product took {context['reference_ms']:.2f} ms (compare "
+        "runs only at similar values)"
+    )
