@@ -89,9 +89,10 @@ def itoh_apply_update(w: np.ndarray, y: np.ndarray, h: np.ndarray, lr: float, to
     """``W += lr * Y^T H - C_B`` in place, in one pass over ``W``: for small blocks.
 
     A block of a few images (a busy app learns one image per piece) spends most of its time
-    passing over ``W`` (784 x 784): the BLAS route writes the product, subtracts ``C_B`` and adds
-    it to ``W``, four passes; here one, faster up to about 16 images (one image: 0.3 ms instead of
-    2.1). From a few dozen images on, BLAS's matrix product is faster.
+    passing over ``W`` (784 x 784): the BLAS route writes the product into scratch space,
+    subtracts ``C_B`` from it and adds it to ``W``; here one pass (one image: 0.3 ms instead of
+    1.9). From a few dozen images on, BLAS's matrix product is faster (see
+    :data:`hebbviz.models.itoh.SMALL_BLOCK`).
 
     Parameters
     ----------
