@@ -10,6 +10,7 @@ waits on the GUI thread for the work: the outcome arrives as a queued call.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import queue
@@ -27,14 +28,36 @@ LANE_IDLE_S = 0.5
 """A :class:`Lane`'s thread ends after this long without a job (seconds)."""
 
 
+WINDOWS_BELOW_NORMAL, WINDOWS_LOWEST = -1, -2
+"""Windows thread priorities (``SetThreadPriority``) for a nice value below 10, and from 10."""
+
+MACOS_UTILITY = 0x11
+"""macOS's "utility" quality-of-service class (``QOS_CLASS_UTILITY``): long work a person waits
+for, below the interface's threads."""
+
+
 def lower_priority(niceness: int) -> None:
     """Make the calling thread yield the CPU to the app's others (the GUI thread above all) when
-    the cores are busy: a nice value of ``niceness`` for this thread alone, where the system
-    allows it (Linux: nice values are per thread); elsewhere nothing (on macOS a thread's id is
-    no process id: ``setpriority`` would name another process)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    the cores are busy, as far as the system allows (never an error):
+
+    - Linux: the nice value ``niceness`` for this thread alone (nice values are per thread), or
+      the thread's own if that is lower already;
+    - Windows: the thread priority "below normal" (from ``niceness`` 10 on: "lowest");
+    - macOS: the "utility" quality-of-service class (a thread's id is no process id there, so
+      ``setpriority`` would name another process).
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        if sys.platform.startswith("linux"):
+            thread = threading.get_native_id()
+            current = os.getpriority(os.PRIO_PROCESS, thread)
+            os.setpriority(os.PRIO_PROCESS, thread, max(niceness, current))
+        elif sys.platform == "win32":
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            priority = WINDOWS_LOWEST if niceness >= 10 else WINDOWS_BELOW_NORMAL
+            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), priority)
+        elif sys.platform == "darwin":
+            system = ctypes.CDLL("/usr/lib/libSystem.dylib")
+            system.pthread_set_qos_class_self_np(MACOS_UTILITY, 0)
 
 
 class _Relay(QObject):
