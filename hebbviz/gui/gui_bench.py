@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from hebbviz.memory import exempt_startup_objects, limit_arenas, resident_mb
+from hebbviz.memory import exempt_startup_objects, resident_mb
 
 HEARTBEAT_MS = 5
 MOVE_MS = 10  # a mouse reports about 100 positions a second while drawing
@@ -66,17 +66,15 @@ def _open_window(data_dir: str | None, name: str | None):  # noqa: ANN202 (Qt im
     as on a first start on a 1600x900 screen, showing the Weights tab, shown for ``SHOWN_S``."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSize
-    from PySide6.QtWidgets import QApplication
 
     from hebbviz import kernels
     from hebbviz.data.sources import open_dataset
-    from hebbviz.gui import heatmap, style
+    from hebbviz.gui import heatmap
+    from hebbviz.gui.app import application
     from hebbviz.gui.main_window import MainWindow
 
-    limit_arenas()  # as the app does, before its threads start
+    app = application()  # as the app makes it (allocator arenas limited before any thread)
     dataset = open_dataset(data_dir, name)
-    app = QApplication.instance() or QApplication([])
-    style.configure_pyqtgraph()
     kernels.warm_up()
     heatmap.warm_up()
     window = MainWindow(remember=False)
