@@ -186,12 +186,23 @@ class NormClassifier(ABC):
         return {key: (a.shape, a.dtype) for key, a in cls(**params).arrays().items()}
 
     def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
-        """Restore the learned state (copies); raises ``ValueError`` naming a wrong key, shape or
-        dtype (see :func:`check_arrays`)."""
+        """Restore the learned state: copied into the model's own arrays where it has them (so
+        that another process mapping them sees it, see :mod:`hebbviz.trainer_process`), else
+        into new ones; raises ``ValueError`` naming a wrong key, shape or dtype (see
+        :func:`check_arrays`)."""
         layout = self.array_layout(self.params())
         check_arrays(self.rule, layout, arrays)
         for key in layout:
-            setattr(self, key, np.array(arrays[key], order="C"))
+            own, given = getattr(self, key, None), np.asarray(arrays[key])
+            if (
+                isinstance(own, np.ndarray)
+                and (own.shape, own.dtype) == (given.shape, given.dtype)
+                and own.flags.carray
+                and own.flags.writeable
+            ):
+                np.copyto(own, given)
+            else:
+                setattr(self, key, np.array(given, order="C"))
 
     @abstractmethod
     def weight_images(self, label: int) -> np.ndarray:
