@@ -13,19 +13,25 @@ import ctypes
 import ctypes.util
 import functools
 import gc
-import os
 
 from hebbviz.errors import HebbvizError
 
 
-def resident_mb() -> float:
-    """This process's resident memory now, in MB (Linux: from /proc)."""
-    try:
-        with open("/proc/self/statm") as statm:
-            pages = int(statm.read().split()[1])
-    except OSError:
-        raise HebbvizError("the memory in use is read from /proc/self: Linux only") from None
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+def resident_mb(*others: int) -> float:
+    """The resident memory of this process and the processes ``others`` (ids) in MB, a page they
+    share counted once in all (the sum of their proportional set sizes; Linux: from /proc). A
+    process of ``others`` that has ended counts nothing."""
+    total_kb = 0
+    for pid in ("self", *others):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                total_kb += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        except FileNotFoundError:
+            if pid == "self":
+                raise HebbvizError("memory is read from /proc/self: Linux only") from None
+        except (OSError, StopIteration):
+            raise HebbvizError(f"cannot read the memory of process {pid}") from None
+    return total_kb / 1024
 
 
 M_ARENA_MAX = -8

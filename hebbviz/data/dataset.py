@@ -111,13 +111,18 @@ def balance(split: Split, per_label: int | None = None) -> Split:
     Split
         Labels with fewer images than the cap keep all of theirs.
     """
-    counts = np.bincount(split.labels)
+    return split.subset(balanced(split.labels, per_label))
+
+
+def balanced(labels: np.ndarray, per_label: int | None = None) -> np.ndarray:
+    """Which images :func:`balance` keeps, given their ``labels``: a mask of bool."""
+    counts = np.bincount(labels)
     if per_label is None:
-        per_label = int(counts[counts > 0].min()) if len(split) else 0
+        per_label = int(counts[counts > 0].min()) if len(labels) else 0
     if per_label < 0:
         raise ValueError(f"per-label count must be >= 0, got {per_label}")
-    rank = np.zeros(len(split), dtype=np.int64)
+    rank = np.zeros(len(labels), dtype=np.int64)
     for label in np.nonzero(counts)[0]:
-        where = split.labels == label
+        where = labels == label
         rank[where] = np.arange(counts[label])
-    return split.subset(rank < per_label)
+    return rank < per_label

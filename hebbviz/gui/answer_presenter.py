@@ -20,7 +20,7 @@ from hebbviz.gui.contributions import available_pictures
 from hebbviz.gui.run_display import FRAME_MS
 from hebbviz.gui.session import Session
 from hebbviz.gui.training_controller import TrainingController
-from hebbviz.gui.worker import Progress
+from hebbviz.training_run import Progress
 
 
 class AnswerPresenter(QObject):

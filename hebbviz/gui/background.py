@@ -1,6 +1,7 @@
-"""The one way the app runs work off the GUI thread: loading data, compiling kernels, training
-runs and evaluations all go through :func:`run_in_background`; jobs asked many times a second
-(answers to the drawing) through a :class:`Lane`.
+"""The one way the app runs work in a thread off the GUI thread: loading data, compiling kernels
+and evaluations all go through :func:`run_in_background`; jobs asked many times a second
+(answers to the drawing) through a :class:`Lane`. Training runs go to a process of their own
+(:mod:`hebbviz.gui.worker`).
 
 The work runs in a daemon thread and touches no widget; its result (or exception) is handed to
 the GUI thread by a small relay object that deletes itself once it has delivered it. Nothing ever
@@ -10,11 +11,8 @@ waits on the GUI thread for the work: the outcome arrives as a queued call.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
-import os
 import queue
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,38 +24,6 @@ log = logging.getLogger(__name__)
 
 LANE_IDLE_S = 0.5
 """A :class:`Lane`'s thread ends after this long without a job (seconds)."""
-
-
-WINDOWS_BELOW_NORMAL, WINDOWS_LOWEST = -1, -2
-"""Windows thread priorities (``SetThreadPriority``) for a nice value below 10, and from 10."""
-
-MACOS_UTILITY = 0x11
-"""macOS's "utility" quality-of-service class (``QOS_CLASS_UTILITY``): long work a person waits
-for, below the interface's threads."""
-
-
-def lower_priority(niceness: int) -> None:
-    """Make the calling thread yield the CPU to the app's others (the GUI thread above all) when
-    the cores are busy, as far as the system allows (never an error):
-
-    - Linux: the nice value ``niceness`` for this thread alone (nice values are per thread), or
-      the thread's own if that is lower already;
-    - Windows: the thread priority "below normal" (from ``niceness`` 10 on: "lowest");
-    - macOS: the "utility" quality-of-service class (a thread's id is no process id there, so
-      ``setpriority`` would name another process).
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        if sys.platform.startswith("linux"):
-            thread = threading.get_native_id()
-            current = os.getpriority(os.PRIO_PROCESS, thread)
-            os.setpriority(os.PRIO_PROCESS, thread, max(niceness, current))
-        elif sys.platform == "win32":
-            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-            priority = WINDOWS_LOWEST if niceness >= 10 else WINDOWS_BELOW_NORMAL
-            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), priority)
-        elif sys.platform == "darwin":
-            system = ctypes.CDLL("/usr/lib/libSystem.dylib")
-            system.pthread_set_qos_class_self_np(MACOS_UTILITY, 0)
 
 
 class _Relay(QObject):

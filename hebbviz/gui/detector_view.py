@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayou
 from hebbviz.gui import style
 from hebbviz.gui.heatmap import GAP, Heatmap, tile_mosaic, tiles_per_line
 from hebbviz.gui.live_view import LiveView
-from hebbviz.gui.worker import SharedProgress
+from hebbviz.training_run import SharedProgress
 
 PATCH_WIDTH = 200
 """Pixels wide of the input shown beside the grid."""
@@ -32,7 +32,7 @@ class DetectorView(LiveView[SharedProgress]):
     """The shared layer's units as tiles (the "Detectors" tab).
 
     Call :meth:`show_layer` when the model changes, :meth:`set_feed` while a run trains it (a
-    function returning the run's newest :class:`~hebbviz.gui.worker.SharedProgress`); a timer
+    function returning the run's newest :class:`~hebbviz.training_run.SharedProgress`); a timer
     redraws only when something changed and the view is shown.
     """
 

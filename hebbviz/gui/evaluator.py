@@ -19,10 +19,10 @@ from shiboken6 import isValid
 
 from hebbviz.data.dataset import Split
 from hebbviz.evaluation import label_norms, score
-from hebbviz.gui.background import lower_priority, run_in_background
+from hebbviz.gui.background import run_in_background
 from hebbviz.gui.session import Session
-from hebbviz.gui.worker import WORKER_NICENESS
 from hebbviz.models.base import winning_labels
+from hebbviz.priority import WORKER_NICENESS, lower_priority
 
 
 class Evaluator(QObject):

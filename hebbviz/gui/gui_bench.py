@@ -321,12 +321,14 @@ def run_gui_soak(
     Returns
     -------
     dict
-        ``rss_mb_start`` and ``rss_mb_end``: resident memory, read once a second, the median
+        ``rss_mb_start`` and ``rss_mb_end``: resident memory of the app and its training process
+        (a page they share counted once), read once a second, the median
         over ``SOAK_WINDOW_S`` after the first minute and over the last ``SOAK_WINDOW_S`` (for a
         short soak: over its second quarter and its last quarter); ``rss_growth_pct``,
         ``max_stall_ms`` (5 ms heartbeat, whole soak, restarts included), ``runs`` (finished),
-        ``workers_alive`` (training workers still in memory at the end) and
-        the context of the measurement.
+        ``workers_alive`` (training workers still in memory at the end),
+        ``training_process_left`` (whether the training process outlived the window) and the
+        context of the measurement.
     """
     import gc
 
@@ -361,7 +363,9 @@ def run_gui_soak(
     memory: list[tuple[float, float]] = []  # (seconds into the soak, resident MB)
     reader = QTimer()
     reader.setInterval(1000)
-    reader.timeout.connect(lambda: memory.append((time.perf_counter() - began, resident_mb())))
+    reader.timeout.connect(
+        lambda: memory.append((time.perf_counter() - began, resident_mb(*training.trainer.pids())))
+    )
     heartbeat.start()
     reader.start()
     pen.start()
@@ -374,7 +378,8 @@ def run_gui_soak(
     pen.stop()
     heartbeat.stop()
     training.ended.disconnect(on_ended)
-    window.close()  # stops the run and lets its thread end
+    pids = training.trainer.pids()
+    window.close()  # stops the run and ends the training process
     window.deleteLater()
     for _ in range(3):  # the ended runs' last signals, then their workers' deleteLater
         app.processEvents()
@@ -391,6 +396,7 @@ def run_gui_soak(
         "runs_started": runs["started"],
         "images_trained": seen["images"],
         "workers_alive": workers,
+        "training_process_left": any(os.path.exists(f"/proc/{pid}") for pid in pids),
         "rules": list(rules),
         "seconds": elapsed,
         "settle_seconds": settle,
@@ -410,6 +416,7 @@ def describe_soak(result: dict[str, Any]) -> str:
         f"{result['rss_mb_start']:.0f} MB after {result['settle_seconds']:.0f} s, "
         f"{result['rss_mb_end']:.0f} MB at the end ({result['rss_growth_pct']:+.1f}%)\n"
         f"  longest GUI stall: {result['max_stall_ms']:.0f} ms (restarts included)\n"
-        f"  training workers left in memory: {result['workers_alive']}\n"
+        f"  training workers left in memory: {result['workers_alive']}"
+        f"{'; the training process outlived the window' * result['training_process_left']}\n"
         f"  CPU time the host gave to other machines meanwhile: {result['cpu_steal_share']:.0%}"
     )

@@ -103,7 +103,7 @@ class LiveFeeds:
         for the lock: a run holds it for up to a piece (25 ms, longer on a busy machine), and
         the first redraws of a new run's model waited for it (a 60-100 ms stall at restarts)."""
         lock = self.session.lock
-        if not lock.acquire(blocking=False):
+        if not lock.acquire(False):
             yield None
             return
         try:

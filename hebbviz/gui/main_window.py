@@ -50,8 +50,8 @@ from hebbviz.gui.training_controller import CLOSE_TIMEOUT_S, TrainingController
 from hebbviz.gui.training_panel import TrainingPanel
 from hebbviz.gui.unsaved import UnsavedGuard
 from hebbviz.gui.weight_view import WeightView
-from hebbviz.gui.worker import Progress
 from hebbviz.training import SharedLayer
+from hebbviz.training_run import Progress
 
 PREFERRED_SIZE = QSize(1800, 980)
 """The window's size on first start when the screen has room for it."""

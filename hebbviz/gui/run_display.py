@@ -16,7 +16,7 @@ from hebbviz.gui.session import Session
 from hebbviz.gui.status_view import StatusView
 from hebbviz.gui.training_controller import TrainingController
 from hebbviz.gui.training_panel import TrainingPanel
-from hebbviz.gui.worker import Progress, SharedProgress
+from hebbviz.training_run import Progress, SharedProgress
 
 FRAME_MS = 100
 """Progress, ETA and the answer to the drawing follow training this often (the heatmaps redraw

@@ -5,14 +5,13 @@ its signals."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
-from collections.abc import Iterator
+import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -35,6 +34,19 @@ DEFAULT_MODEL = "default-strokes.npz"
 """The model shipped in ``hebbviz.assets``, loaded when no other is given: rule ``strokes``, the
 most accurate on the validation split (97.60% against oja's 96.30%) and as quick to answer a
 drawing (see the README's "The shipped models")."""
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A copy of the model to read without its lock (a training run's, see
+    :attr:`~hebbviz.gui.worker.TrainingWorker.readable`), and a test of whether it still is what
+    it was when it was handed out (the run reuses its memory after a while)."""
+
+    model: NormClassifier
+    intact: Callable[[], bool]
 
 
 def default_model_path() -> Path:
@@ -92,7 +104,9 @@ class Session(QObject):
     def __init__(self, preferences: Preferences, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.preferences = preferences
-        self.lock = threading.Lock()
+        self.lock = multiprocessing.get_context("spawn").Lock()
+        """Held by whoever changes the model: the training process, a piece at a time, and
+        teach mode."""
         self.model: NormClassifier = rule_class("oja")()
         self.metadata: dict[str, Any] = {}
         self.path: Path | None = None
@@ -206,35 +220,39 @@ class Session(QObject):
     def answer(
         self,
         image: np.ndarray,
-        copy: NormClassifier | None = None,
+        copy: Reading | None = None,
         picture: str | None = None,
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Every label's norm for one framed 28x28 image, and the model's ``picture`` of it (the
         name of a model method that draws every label's map, ``"reconstructions"`` or
-        ``"contributions"``; None: no maps): from the current model under the lock, or from
-        ``copy`` (a recent copy of it nobody changes, such as a training run's
-        :attr:`~hebbviz.gui.worker.TrainingWorker.readable`)."""
-        with self._reading(copy) as model:
+        ``"contributions"``; None: no maps): from ``copy`` (a training run's recent copy of the
+        model), or from the current model under the lock."""
+
+        def compute(model: NormClassifier) -> tuple[np.ndarray, np.ndarray | None]:
             norms = model.label_norms(image[None])[0]
             return norms, getattr(model, picture)(image) if picture else None
 
+        return self._read(copy, compute)
+
     def firing(
-        self, image: np.ndarray, copy: NormClassifier | None = None
+        self, image: np.ndarray, copy: Reading | None = None
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """Where the current model's shared units fired on one framed 28x28 image, and the units
         (see ``NormClassifier.firing_maps``); None when its rule has none. ``copy`` as for
         :meth:`answer`."""
-        with self._reading(copy) as model:
-            return model.firing_maps(image) if type(model).has_firing_maps else None
+        return self._read(
+            copy, lambda model: model.firing_maps(image) if type(model).has_firing_maps else None
+        )
 
-    @contextlib.contextmanager
-    def _reading(self, copy: NormClassifier | None) -> Iterator[NormClassifier]:
-        """``copy`` as it is, or the current model while holding the lock."""
+    def _read(self, copy: Reading | None, compute: Callable[[NormClassifier], T]) -> T:
+        """``compute(model)`` from ``copy`` if it stayed intact meanwhile, else from the current
+        model while holding the lock."""
         if copy is not None:
-            yield copy
-            return
+            result = compute(copy.model)
+            if copy.intact():
+                return result
         with self.lock:
-            yield self.model
+            return compute(self.model)
 
     def teach(self, image: np.ndarray | None, label: int) -> Lesson:
         """One Hebbian step of ``label``'s network from the framed drawing ``image``; the drawing

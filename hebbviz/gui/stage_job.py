@@ -17,8 +17,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from hebbviz.errors import HebbvizError
-from hebbviz.gui.background import lower_priority, run_in_background
+from hebbviz.gui.background import run_in_background
 from hebbviz.paper.progress import Cancelled, IsCancelled, Report
+from hebbviz.priority import lower_priority
 
 NICE = 10
 """How much lower the work's thread runs than the app's others (a Unix nice value)."""

@@ -1,11 +1,12 @@
 """The training controller: the one current run, from a frozen :class:`RunSettings`.
 
-It starts a :class:`~hebbviz.gui.worker.TrainingWorker` (which makes the run's model in its own
-thread), makes that model the session's (the session is the only place the model is replaced),
-relays the run's results as signals for the views, and has the finished model scored in the
-background (:class:`~hebbviz.gui.evaluator.Evaluator`). Every run gets a number; results of an
-older one arrive late and are dropped. A worker is let go (``deleteLater``) when its run ends,
-and the GUI thread never waits for one, except briefly when the app closes.
+It starts a :class:`~hebbviz.gui.worker.TrainingWorker` in the session's training process
+(which makes the run's model), makes that model the session's (the session is the only place the
+model is replaced), relays the run's results as signals for the views, and has the finished
+model scored in the background (:class:`~hebbviz.gui.evaluator.Evaluator`). Every run gets a
+number; results of an older one arrive late and are dropped. A worker is let go
+(``deleteLater``) when its run ends, and the GUI thread never waits for one, except briefly when
+the app closes.
 """
 
 from __future__ import annotations
@@ -15,22 +16,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 
-from hebbviz.data.dataset import Dataset, Split, balance
+from hebbviz.data.dataset import Dataset, balanced
 from hebbviz.gui.background import run_in_background
 from hebbviz.gui.evaluator import Evaluator
-from hebbviz.gui.session import Session
-from hebbviz.gui.worker import Progress, Step, TrainingWorker
+from hebbviz.gui.session import Reading, Session
+from hebbviz.gui.worker import Trainer, TrainingWorker
 from hebbviz.models import rule_class
 from hebbviz.models.base import NormClassifier
 from hebbviz.training import Snapshot
+from hebbviz.training_run import Progress, Step
 
 CURVE_POINTS = 20
 """About how many validation measurements a run makes for the accuracy curve."""
 
 CLOSE_TIMEOUT_S = 5.0
-"""When the app closes, how long it waits for the run's thread to leave (a piece is short)."""
+"""When the app closes, how long it waits for the run and then the training process to end (a
+piece is short)."""
 
 QUEUED = Qt.ConnectionType.QueuedConnection
 
@@ -52,11 +56,10 @@ class RunSettings:
         return rule_class(self.rule)(**self.params)
 
 
-def validation_subset(rule: type[NormClassifier], val: Split) -> Split:
-    """The validation digits the live curve is scored on: all of them, or as many per label as
-    the rule declares (``live_val_per_label``) when its forward pass is heavy."""
-    per_label = rule.live_val_per_label
-    return balance(val, per_label) if per_label else val
+def kept(labels: np.ndarray, per_label: int | None) -> np.ndarray:
+    """The positions of the images kept with ``per_label`` of each label (see
+    :func:`~hebbviz.data.dataset.balance`; 0 or None: all)."""
+    return np.flatnonzero(balanced(labels, per_label)) if per_label else np.arange(len(labels))
 
 
 class TrainingController(QObject):
@@ -97,6 +100,8 @@ class TrainingController(QObject):
         self._run = 0
         self._val_is_whole = False
         self._last_snapshot: Snapshot | None = None
+        self.trainer = Trainer(session.lock, self)
+        """The session's training process."""
         self.evaluator = Evaluator(session, self)
         """Scores finished models on the validation split."""
         session.modelChanged.connect(self._on_model_changed)
@@ -117,7 +122,7 @@ class TrainingController(QObject):
         """The current run's newest progress (None without a run)."""
         return self.worker.progress if self.worker is not None else None
 
-    def readable_model(self) -> NormClassifier | None:
+    def readable_model(self) -> Reading | None:
         """A recent copy of the model the run trains, to answer drawings with without waiting
         for the lock the run holds most of the time; None: read the session's model (no run,
         no copy yet, or the model changed otherwise since: teach mode)."""
@@ -137,7 +142,7 @@ class TrainingController(QObject):
     def start(self, settings: RunSettings, paused: bool = False) -> bool:
         """Train a new model with ``settings`` on the session's data set; whether a run began.
 
-        The model is made in the run's thread (a heavy one takes a while); it becomes the
+        The model is made in the training process (a heavy one takes a while); it becomes the
         session's model as soon as it is made (``prepared``), before it learns anything.
         """
         dataset: Dataset | None = self.session.dataset
@@ -145,11 +150,11 @@ class TrainingController(QObject):
             self.status.emit("No data set loaded: choose one above.", True)
             return False
         self.stop(quiet=True)
-        split = balance(dataset.train, settings.per_label) if settings.per_label else dataset.train
-        val = (
-            validation_subset(rule_class(settings.rule), dataset.val) if len(dataset.val) else None
-        )
-        self._val_is_whole = val is not None and len(val) == len(dataset.val)
+        train_index = kept(dataset.train.labels, settings.per_label)
+        # the live curve's digits: all, or as many per label as a rule with a heavy forward pass
+        # declares
+        val_index = kept(dataset.val.labels, rule_class(settings.rule).live_val_per_label)
+        self._val_is_whole = len(val_index) == len(dataset.val) > 0
         epochs = settings.epochs
         metadata = {
             "data_source": dataset.source,
@@ -158,12 +163,13 @@ class TrainingController(QObject):
             "trained_in": "hebbviz app",
         }
         worker = TrainingWorker(
-            settings.new_model,
-            self.session.lock,
-            split,
+            self.trainer,
+            functools.partial(rule_class(settings.rule), **settings.params),
+            dataset,
+            train_index,
+            val_index,
             epochs=epochs,
-            val=val,
-            eval_every=max(epochs * len(split) // CURVE_POINTS, 1),
+            eval_every=max(epochs * len(train_index) // CURVE_POINTS, 1),
             rate=settings.rate,
             paused=paused,
         )
@@ -180,7 +186,7 @@ class TrainingController(QObject):
         self.curveCleared.emit()
         self.started.emit(worker.total)
         self.status.emit(
-            f"Training {settings.rule} on {len(split)} images × {epochs} epoch(s)… "
+            f"Training {settings.rule} on {len(train_index)} images × {epochs} epoch(s)… "
             "(the first run compiles the kernels: a few seconds)",
             False,
         )
@@ -215,7 +221,7 @@ class TrainingController(QObject):
             self.worker.control.set_rate(rate)
 
     def stop(self, quiet: bool = False) -> None:
-        """End the current run, if any, at once: its thread leaves at its next piece boundary
+        """End the current run, if any, at once: it ends at its next piece boundary
         and anything it still reports is ignored."""
         worker, self.worker = self.worker, None
         if worker is None:
@@ -244,11 +250,12 @@ class TrainingController(QObject):
         self.evaluator.evaluate()
 
     def shutdown(self) -> None:
-        """The app closes: stop the run and let its thread leave (briefly waiting for it)."""
+        """The app closes: stop the run and end the training process (briefly waiting)."""
         worker = self.worker
         self.stop(quiet=True)
         if worker is not None:
             worker.join(CLOSE_TIMEOUT_S)
+        self.trainer.close(CLOSE_TIMEOUT_S)
 
     # -- results ----------------------------------------------------------------------------
 
@@ -327,7 +334,7 @@ class TrainingController(QObject):
 
     def _on_model_learned(self) -> None:
         if self.worker is not None:  # its copy for answering lacks what was taught
-            self.worker.readable = None
+            self.worker.forget_readable()
         self._forget_accuracy()
 
     def _forget_accuracy(self, _: object = None) -> None:

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 from hebbviz.data.dataset import Dataset
 from hebbviz.gui.data_choice import DataChoice
 from hebbviz.gui.metrics_view import AccuracyCurve
-from hebbviz.gui.run_control import SLOW_MOTION_RATE
 from hebbviz.gui.teach import TeachBox
 from hebbviz.gui.training_controller import RunSettings
 from hebbviz.gui.training_widgets import RuleForm, SpeedMeter, StepView
 from hebbviz.gui.widgets import FittedButton, FittedLabel, ProgressBar, SettingsScroll
-from hebbviz.gui.worker import Progress, Step
+from hebbviz.run_control import SLOW_MOTION_RATE
+from hebbviz.training_run import Progress, Step
 
 RATES: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, 3000, None)
 """Speed slider positions, images per second (None: full speed)."""

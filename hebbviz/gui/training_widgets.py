@@ -28,8 +28,8 @@ from hebbviz.data.dataset import Dataset
 from hebbviz.gui.gallery import digit_icon
 from hebbviz.gui.heatmap import Heatmap, tile_mosaic
 from hebbviz.gui.training_controller import RunSettings
-from hebbviz.gui.worker import Step
 from hebbviz.models import RULES, rule_class
+from hebbviz.training_run import Step
 
 MAX_COUNT = 1_000_000_000
 """The largest whole number a hyperparameter field takes (counts such as ``detector_patches``

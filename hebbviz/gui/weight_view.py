@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from hebbviz.gui.heatmap import GAP, Heatmap, tile_mosaic, tiles_per_line
 from hebbviz.gui.live_view import LiveView
-from hebbviz.gui.worker import WeightImages
+from hebbviz.training_run import WeightImages
 
 SIDE = 28
 
@@ -31,7 +31,7 @@ class WeightView(LiveView[WeightImages]):
     """The live heatmaps of a model's weights (the "Weights" tab).
 
     Call :meth:`show_model` when the model changes, :meth:`set_feed` while a run trains it (a
-    function returning the run's newest :class:`~hebbviz.gui.worker.WeightImages`) and
+    function returning the run's newest :class:`~hebbviz.training_run.WeightImages`) and
     :meth:`mark_dirty` when it learned otherwise (teach mode); a timer redraws at most 40 times a
     second, only when something changed and the view is shown.
 

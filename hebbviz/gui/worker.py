@@ -1,224 +1,211 @@
-"""The training worker: drives :func:`hebbviz.training.train` off the GUI thread (through
-:func:`hebbviz.gui.background.run_in_background`).
+"""Training as the window sees it: :class:`Trainer`, the session's training process (see
+:mod:`hebbviz.trainer_process`), and :class:`TrainingWorker`, one run in it.
 
-The generator hands each chunk to ``model.learn_many``; the worker intercepts that call and cuts
-the chunk into short pieces, each learned while holding the session's model lock (so a drawing is
-always classified with a consistent model), with the lock free in between. The validation passes
-score a copy of the model made under the lock (so a teach step from the GUI, which learns under the
-lock, never lands in the middle of one) with the lock free. Between two pieces the worker honours
-pause, step, stop and the speed setting:
-
-- full speed: each label's images of a chunk together, in pieces sized so that each takes about
-  ``HOLD_S`` seconds of CPU time and at most ``PIECE_WALL_S`` of wall time under the lock;
-- a set rate: pieces of a frame's worth of images, then a wait;
-- slow motion (a rate up to ``SLOW_MOTION_RATE``) and single steps: one image at a time, each
-  reported with its label and the change it caused in that label's weights.
-
-A model with a shared layer (:class:`~hebbviz.training.SharedLayer`, rule ``strokes``) learns
-that layer first; its inputs (patches) are learned the same way, in pieces under the lock with
-pause, step, stop and speed honoured between them (the rate counts inputs then), and the layer's
-images are published as :attr:`TrainingWorker.shared` (in slow motion with the input just learned
-and the unit that won it).
-
-Progress is not signalled but kept as :attr:`TrainingWorker.progress` (an immutable value the GUI
-reads on its frame timer), so the data rate never drives the GUI; the few signals carry small,
-immutable data (or arrays made for them that the worker never touches again). Widgets are never
-touched from the worker thread.
+The window never waits for the process: what a run sends is read on a timer at about the frame
+rate (:data:`POLL_MS`), the heatmap's pictures and the copies to answer drawings with are read
+from shared memory when a view asks for them, and requests (pause, step, stop, the rate, whose
+weights to show) go down the pipe at once. The run's model is the session's: its arrays are
+shared with the process, which learns them in place, a piece at a time, under the session's
+model lock (an inter-process lock, so teach mode can change the model between two pieces).
 """
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import functools
+import itertools
+import multiprocessing
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from multiprocessing.connection import Connection
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from hebbviz.data.dataset import Split
-from hebbviz.errors import HebbvizError
-from hebbviz.gui.background import lower_priority, run_in_background
-from hebbviz.gui.run_control import RunControl, Stopped
-from hebbviz.memory import return_free_memory
+from hebbviz.data.dataset import Dataset
+from hebbviz.gui.session import Reading
 from hebbviz.models.base import NormClassifier
-from hebbviz.training import SharedLayer, train
+from hebbviz.shared_arrays import SharedArrays
+from hebbviz.trainer_process import ModelShare, RunRequest, serve
+from hebbviz.training_run import Progress, SharedProgress, WeightImages
 
-HOLD_S = 0.02
-"""CPU seconds one piece of learning may take at full speed, holding the model lock. Longer
-pieces train faster (itoh learns an image in 0.2 ms in pieces of 64, in 7 ms one at a time).
-The GUI does not wait for them: it answers drawings with the worker's copies (:attr:`readable`);
-only teach mode and the evaluation after a run take the lock between pieces."""
+POLL_MS = 15
+"""How often the window reads what the training process sent, while a run is on."""
 
-PIECE_WALL_S = 0.025
-"""Wall-clock seconds a piece may take: a busy machine stretches a piece's CPU time over more
-wall time, and the worker publishes what the views show only between pieces; smaller pieces
-keep the heatmaps fed at 30 or more redraws a second."""
-
-PUBLISH_S = 0.02
-"""At most this often the worker copies the weights a view shows (while it holds the lock
-anyway), so the view need not wait for the lock."""
-
-COPY_SHARE = 0.05
-"""At most this share of the worker's time goes into copying the whole model for the GUI to
-answer drawings with (:attr:`TrainingWorker.readable`): oja's copy, 2 MB, is made every
-``PUBLISH_S``; itoh's, about 100 MB, about twice a second."""
-
-MAX_PIECE = 256
-
-MAX_SHARED_PIECE = 4096
-"""A shared layer's inputs are small (patches): more of them fit in a piece."""
-
-Picture = Callable[[], tuple[np.ndarray, ...]]
-"""Makes weight images from copies (see ``NormClassifier.weight_images_later``)."""
-
-WORKER_NICENESS = 2
-"""The worker thread runs at a lower priority (where the OS allows it) so that the GUI thread
-wins the CPU whenever both want it. Measured with two CPU-bound processes beside the app
-(``hebbviz bench --gui --background-load 2``): the GUI thread waits for a core about 40% of the
-time whatever the worker's nice value (the other programs take its share, not the worker), while
-a lower worker starves the heatmaps (itoh: 27 redraws/s at nice 2, 22 at nice 4, 9-15 at nice 10)
-and nice 0 lengthens the stroke-to-bars latency (95th percentile 41-46 ms against 35-40)."""
+CONTEXT = multiprocessing.get_context("spawn")
+"""Processes start afresh (no copy of the window's threads and Qt state, as a fork would make),
+and alike on every system."""
 
 
-def fitted_piece(piece: int, cpu: float, wall: float, most: int = MAX_PIECE) -> int:
-    """The next piece size after a piece of ``piece`` inputs took ``cpu`` seconds of CPU time
-    and ``wall`` seconds of wall-clock time under the lock: the largest that takes at most about
-    ``HOLD_S`` and ``PIECE_WALL_S``, at most ``most``."""
-    if cpu > HOLD_S or wall > PIECE_WALL_S:
-        return max(1, piece // 2)
-    if cpu < HOLD_S / 2 and wall < PIECE_WALL_S / 2:
-        return min(most, piece * 2)
-    return piece
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Images learned so far in the run, out of ``total``, and the learning speed."""
-
-    seen: int
-    total: int
-    images_per_s: float
-
-
-@dataclass(frozen=True)
-class WeightImages:
-    """Copies of ``weight_images(label)`` for ``labels``, made under the lock after a piece."""
-
-    labels: tuple[int, ...]
-    images: tuple[np.ndarray, ...]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One image learned on its own (slow motion or the Step button).
-
-    Attributes
-    ----------
-    image : ndarray of uint8, shape (28, 28)
-    label : int
-    change : ndarray
-        ``weight_images(label)`` after minus before: what this one image changed.
-    """
-
-    image: np.ndarray
-    label: int
-    change: np.ndarray
-
-
-@dataclass(frozen=True)
-class SharedProgress:
-    """Where a shared layer's learning stands (published after a piece, replaced, never changed).
-
-    Attributes
-    ----------
-    images : ndarray, shape (n_units, h, w)
-        A copy of ``shared_images()``.
-    seen, total : int
-        Inputs learned so far, and in the whole stage.
-    winner : int or None
-        In slow motion and single steps: the unit that won (and learned from) ``patch``.
-    patch : ndarray or None
-        That input, shaped as a unit's image.
-    """
-
-    images: np.ndarray
-    seen: int
-    total: int
-    winner: int | None = None
-    patch: np.ndarray | None = None
-
-
-class _Controlled:
-    """The model as the generator sees it: ``learn_many`` and the validation's ``label_norms``
-    go through the worker; ``diverged`` is read under the lock."""
-
-    def __init__(self, model: NormClassifier, worker: TrainingWorker) -> None:
-        self._model = model
-        self._worker = worker
-
-    def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
-        self._worker._learn(images, labels)
-
-    def label_norms(self, images: np.ndarray) -> np.ndarray:
-        return self._worker._label_norms(images)
-
-    @property
-    def diverged(self) -> np.ndarray:
-        with self._worker.lock:
-            return self._model.diverged.copy()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._model, name)
-
-
-class _ControlledShared(_Controlled):
-    """As :class:`_Controlled`, for a model with a :class:`~hebbviz.training.SharedLayer`: the
-    layer's stage goes through the worker too. Its members are spelled out, because from Python
-    3.12 on an ``isinstance`` check against a protocol does not see ``__getattr__``."""
-
-    @property
-    def shared_epochs(self) -> int:
-        return self._model.shared_epochs
-
-    @property
-    def shared_learned(self) -> bool:
-        return self._model.shared_learned
-
-    @property
-    def shared_caption(self) -> str:
-        return self._model.shared_caption
-
-    def start_shared(self, images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        return self._worker._start_shared(images, rng)
-
-    def learn_shared(self, inputs: np.ndarray) -> np.ndarray:
-        return self._worker._learn_shared(inputs)
-
-    def shared_images(self) -> np.ndarray:
-        with self._worker.lock:
-            return self._model.shared_images()
-
-
-class TrainingWorker(QObject):
-    """Trains ``model`` on ``split`` in a thread, pausable, steppable and stoppable.
+class Trainer(QObject):
+    """The training process of one session: started with its first run, kept until
+    :meth:`close`, started again if it ended unexpectedly.
 
     Parameters
     ----------
-    model : NormClassifier, or a function without arguments that makes one
-        Learns in place, only while ``lock`` is held. A function is called in the worker's
-        thread, so that a heavy initialisation never holds up the GUI (a ``TypeError`` or
-        ``ValueError`` from it is reported as bad hyperparameters).
-    lock : threading.Lock
+    lock : multiprocessing lock
         The session's model lock.
-    split : Split
-        The training images (already balanced or capped).
-    epochs, seed : int
-        As for :func:`hebbviz.training.train`.
-    val : Split, optional
-        Validation images for the accuracy curve, evaluated every ``eval_every`` images.
-    eval_every : int, optional
+    """
+
+    def __init__(self, lock: object, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = lock
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._workers: dict[int, TrainingWorker] = {}
+        self._numbers = itertools.count(1)
+        self._data: tuple[Dataset, SharedArrays] | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.poll)
+
+    def pids(self) -> tuple[int, ...]:
+        """The process's id, while it runs (for measuring its memory)."""
+        process = self._process
+        return (process.pid,) if process is not None and process.is_alive() else ()
+
+    def start(self, worker: TrainingWorker, request: Callable[[int, tuple], RunRequest]) -> int:
+        """Begin ``worker``'s run; ``request`` makes it from the run's number and the shared
+        data set's name and layout. Returns the number."""
+        if self._process is None or not self._process.is_alive():
+            self._spawn()
+        number = next(self._numbers)
+        self._workers[number] = worker
+        block = self._data[1]
+        self.send(("run", request(number, (block.name, block.layout))))
+        self._timer.start()
+        return number
+
+    def share(self, dataset: Dataset) -> None:
+        """Put ``dataset``'s images where the process can map them (once per data set)."""
+        if self._data is not None and self._data[0] is dataset:
+            return
+        arrays = {
+            "train_images": dataset.train.images,
+            "train_labels": dataset.train.labels,
+            "val_images": dataset.val.images,
+            "val_labels": dataset.val.labels,
+        }
+        block = SharedArrays({key: (a.shape, a.dtype) for key, a in arrays.items()})
+        for key, array in arrays.items():
+            np.copyto(block.arrays[key], array)
+        self._forget_data()
+        self._data = (dataset, block)
+
+    def send(self, message: tuple) -> None:
+        """To the process; a process that has ended is noticed by :meth:`poll`."""
+        with contextlib.suppress(OSError):
+            self._conn.send(message)
+
+    def poll(self) -> None:
+        """Hand what the process sent to its runs' workers (on the GUI thread)."""
+        conn = self._conn
+        try:
+            while conn is not None and conn.poll():
+                try:
+                    kind, number, payload = conn.recv()
+                except FileNotFoundError:  # shared memory of a run nobody waits for any more
+                    continue
+                if kind == "prepared":
+                    for block in payload.blocks():
+                        block.unlink()  # mapped on both sides now
+                worker = self._workers.get(number)
+                if kind == "finished":
+                    self._workers.pop(number, None)
+                if worker is not None:
+                    worker.receive(kind, payload)
+        except (EOFError, OSError):
+            pass
+        if self._workers and not self._process.is_alive():
+            code = self._process.exitcode
+            for worker in self._workers.values():
+                worker.receive("error", f"The training process ended unexpectedly (code {code}).")
+                worker.receive("finished", worker.progress)
+            self._workers.clear()
+        if not self._workers:
+            self._timer.stop()
+
+    def close(self, timeout: float) -> None:
+        """Let the process end (the window closes): ask, wait up to ``timeout`` s, then end it."""
+        self._timer.stop()
+        process, self._process = self._process, None
+        if process is not None:
+            self.send(("quit",))
+            process.join(timeout)
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+            self._conn.close()
+            self._conn = None
+        self._forget_data()
+
+    def _spawn(self) -> None:
+        parent, child = CONTEXT.Pipe()
+        process = CONTEXT.Process(
+            target=serve, args=(child, self._lock), name="hebbviz-training", daemon=True
+        )
+        process.start()
+        child.close()
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = process, parent
+        dataset = self._data[0] if self._data is not None else None
+        self._forget_data()  # the ended process had mapped it: share it again
+        if dataset is not None:
+            self.share(dataset)
+
+    def _forget_data(self) -> None:
+        if self._data is not None:
+            self._data[1].unlink()
+            self._data = None
+
+
+class RemoteControl:
+    """Pause, single steps, stop and the rate of one run, asked of the training process; the
+    state as last asked for, for the window to show."""
+
+    def __init__(self, send: Callable[[str, tuple], None], rate: float | None, paused: bool):
+        self._send = send
+        self.rate = rate
+        self.paused = paused
+        self.stopping = False
+
+    def pause(self) -> None:
+        self.paused = True
+        self._send("pause", ())
+
+    def resume(self) -> None:
+        self.paused = False
+        self._send("resume", ())
+
+    def step(self) -> None:
+        self.paused = True
+        self._send("step", ())
+
+    def stop(self) -> None:
+        self.stopping = True
+        self._send("stop", ())
+
+    def set_rate(self, rate: float | None) -> None:
+        self.rate = rate
+        self._send("set_rate", (rate,))
+
+
+class TrainingWorker(QObject):
+    """One run in the session's training process, pausable, steppable and stoppable.
+
+    Parameters
+    ----------
+    trainer : Trainer
+    make : callable
+        Makes the untrained model, in the training process (pickled: a bound method of a frozen
+        dataclass, say). A ``TypeError`` or ``ValueError`` from it is reported as bad
+        hyperparameters.
+    dataset : Dataset
+    train_index, val_index : ndarray of int64
+        The run's training images and validation images (for the accuracy curve, evaluated
+        every ``eval_every`` images), by position in the data set's splits.
+    epochs, seed, eval_every : int
     rate : float or None
         Images per second; None is full speed.
     paused : bool
@@ -227,16 +214,16 @@ class TrainingWorker(QObject):
     Signals
     -------
     prepared(NormClassifier)
-        The model to be trained, before the first image is learned.
+        The model to be trained (its arrays shared with the process), before it learns.
     yielded(Snapshot)
-        After every chunk of the generator (with the validation accuracy when evaluated).
+        After every chunk of the run (with the validation accuracy when evaluated).
     stepped(Step)
         After every image learned on its own.
     errored(str)
         The run failed; the message is for people.
     finished()
         Follows every run (after its other signals), whether it completed, was stopped or
-        failed; the thread has ended by then.
+        failed.
     """
 
     prepared = Signal(object)
@@ -247,242 +234,138 @@ class TrainingWorker(QObject):
 
     def __init__(
         self,
-        model: NormClassifier | Callable[[], NormClassifier],
-        lock: threading.Lock,
-        split: Split,
+        trainer: Trainer,
+        make: Callable[[], NormClassifier],
+        dataset: Dataset,
+        train_index: np.ndarray,
+        val_index: np.ndarray,
         *,
         epochs: int = 1,
         seed: int = 0,
-        val: Split | None = None,
         eval_every: int | None = None,
         rate: float | None = None,
         paused: bool = False,
     ) -> None:
         super().__init__()
-        self._make = model if callable(model) else None
-        self.model: NormClassifier | None = None if callable(model) else model
-        """The model trained (None until a function made it)."""
-        self.lock = lock
-        self.split = split
-        self.epochs = epochs
-        self.seed = seed
-        self.val = val
-        self.eval_every = eval_every
-        self.total = epochs * len(split)
-        self.control = RunControl(rate, paused)
-        """Pause, single steps, stop and the rate, asked for from the GUI thread."""
+        self._trainer = trainer
+        self._request = functools.partial(
+            RunRequest,
+            make=make,
+            train_index=np.asarray(train_index, dtype=np.int64),
+            val_index=np.asarray(val_index, dtype=np.int64),
+            epochs=epochs,
+            seed=seed,
+            eval_every=eval_every,
+            rate=rate,
+            paused=paused,
+        )
+        self._dataset = dataset
+        self.number = 0
+        self.model: NormClassifier | None = None
+        """The model trained (None until the process made it)."""
+        self.total = epochs * len(train_index)
+        self.control = RemoteControl(self._control, rate, paused)
         self.progress = Progress(0, self.total, 0.0)
-        """The newest progress; replaced (never changed) by the worker after every piece."""
-        self.weight_labels: tuple[int, ...] = ()
-        """Whose weight images to publish (the ones the Weights view shows: set by
-        :class:`~hebbviz.gui.live_feeds.LiveFeeds`)."""
-        self.weights: WeightImages | None = None
-        """The newest published weight images; replaced, never changed."""
+        """The newest progress the process sent."""
         self.shared: SharedProgress | None = None
-        """The newest published state of the model's shared layer (None: it has none, or it has
-        not started to learn in this run)."""
-        self.readable: NormClassifier | None = None
-        """A copy of the model as of a recent piece, for the GUI to answer drawings with while
-        the run holds the lock for most of the time (a GUI thread waiting for the lock would
-        wait for a training thread that a busy machine may not run for tens of milliseconds);
-        replaced, never changed; None until the first is made."""
-        self._published = 0.0
-        self._copied = 0.0
-        self._copy_s = 0.0
-        self._learning_s = 0.0
-        self._piece = 8
-        self._shared_piece = 8
-        self._shared_published = 0.0
-        self._thread: threading.Thread | None = None
+        """The newest state of the model's shared layer (None: it has none, or it has not
+        started to learn in this run)."""
+        self._labels: tuple[int, ...] = ()
+        self._share: ModelShare | None = None
+        self._weights: WeightImages | None = None
+        self._pictures_read: tuple[int, int] | None = None
+        self._reading: tuple[tuple[int, int], Reading] | None = None
+        self._stale: tuple[int, int] | None = None
+        self._running = False
 
     def start(self) -> None:
-        """Begin the run in a thread of its own (once)."""
-        self._thread = run_in_background(
-            self.run, lambda _: self.finished.emit(), self._crashed, "training"
+        """Begin the run (once)."""
+        self._trainer.share(self._dataset)
+        self._running = True
+        self.number = self._trainer.start(
+            self, lambda number, data: self._request(number=number, data=data)
         )
 
     @property
     def running(self) -> bool:
-        """Whether the run's thread is still alive."""
-        return self._thread is not None and self._thread.is_alive()
+        """Whether the run has not ended yet (as far as the window knows)."""
+        return self._running
 
     def join(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for the thread to end; whether it has. Only for closing
-        the app and for tests: the GUI never waits for a run otherwise."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-        return not self.running
+        """Wait up to ``timeout`` seconds for the run to end; whether it has. Only for closing
+        the app and for tests: the window never waits for a run otherwise."""
+        deadline = time.monotonic() + timeout
+        while self._running and time.monotonic() < deadline:
+            self._trainer.poll()
+            time.sleep(POLL_MS / 1000)
+        return not self._running
 
-    def _crashed(self, error: BaseException) -> None:
-        self.errored.emit(f"training failed: {type(error).__name__}: {error}")
-        self.finished.emit()
+    @property
+    def weight_labels(self) -> tuple[int, ...]:
+        """Whose weight images the run publishes (the ones the Weights view shows)."""
+        return self._labels
 
-    # -- the thread ---------------------------------------------------------------------------
+    @weight_labels.setter
+    def weight_labels(self, labels: tuple[int, ...]) -> None:
+        self._labels = tuple(labels)
+        self._trainer.send(("labels", self.number, self._labels))
 
-    def run(self) -> None:
-        """The run itself (in the worker's thread; tests may call it directly)."""
-        lower_priority(WORKER_NICENESS)
-        eval_every = self.eval_every
-        snapshot_every = min(MAX_PIECE * 4, eval_every or MAX_PIECE * 4)
-        if self.model is None:
-            try:
-                self.model = self._make()
-            except (TypeError, ValueError) as error:
-                self.errored.emit(f"Bad hyperparameters: {error}")
-                return
-        self.prepared.emit(self.model)
-        controlled = _ControlledShared if isinstance(self.model, SharedLayer) else _Controlled
-        try:
-            for snapshot in train(
-                controlled(self.model, self),  # type: ignore[arg-type]
-                self.split,
-                epochs=self.epochs,
-                seed=self.seed,
-                snapshot_every=snapshot_every,
-                val=self.val,
-                eval_every=eval_every,
-            ):
-                self.yielded.emit(snapshot)
-        except Stopped:
-            pass
-        except HebbvizError as error:
-            self.errored.emit(str(error))
-        except Exception as error:  # noqa: BLE001 - a worker failure becomes a message
-            self.errored.emit(f"training failed: {type(error).__name__}: {error}")
-        finally:  # what this run and the model before it freed, back to the system
-            return_free_memory()
+    @property
+    def weights(self) -> WeightImages | None:
+        """The newest weight images the run made (copied out of shared memory once each)."""
+        share = self._share
+        newest = share.pictures.newest() if share is not None else None
+        if newest is None or newest == self._pictures_read:
+            return self._weights
+        index, _ = newest
+        buffer = share.pictures.buffer(index)
+        labels = tuple(int(label) for label in buffer["labels"] if label >= 0)
+        images = tuple(buffer[str(label)].copy() for label in labels)
+        if share.pictures.intact(*newest):
+            self._weights, self._pictures_read = WeightImages(labels, images), newest
+        return self._weights
 
-    def _learn(self, images: np.ndarray, labels: np.ndarray) -> None:
-        if self.control.full_speed:
-            # Full speed: each label's images together (its network sees them in the same order,
-            # and the networks are independent, so the result is the same) in fewer, larger calls.
-            order = np.argsort(labels, kind="stable")
-            images, labels = images[order], labels[order]
-        start = 0
-        while start < len(labels):
-            count, single, wait = self.control.next_piece(self._piece)
-            stop = min(start + count, len(labels))
-            if not single and wait == 0.0:  # full speed (sorted by label): one label per piece
-                stop = start + int(np.argmax(labels[start:stop] != labels[start]) or stop - start)
-            began, cpu_began = time.perf_counter(), time.thread_time()
-            if single:
-                label = int(labels[start])
-                with self.lock:
-                    before = self.model.weight_images_later((label,))
-                    self.model.learn_many(images[start:stop], labels[start:stop])
-                    after = self.model.weight_images_later((label,))
-                    pictures = self._weights_due(now=True)  # show this step's effect
-                    self._copy_when_due(now=True)
-                self._publish(pictures)
-                self.stepped.emit(Step(images[start].copy(), label, after()[0] - before()[0]))
-            else:
-                with self.lock:
-                    self.model.learn_many(images[start:stop], labels[start:stop])
-                    cpu, wall = time.thread_time() - cpu_began, time.perf_counter() - began
-                    pictures = self._weights_due()
-                    self._copy_when_due()
-                self._publish(pictures)
-            took = time.perf_counter() - began
-            self._learning_s += took
-            seen = self.progress.seen + stop - start
-            self.progress = Progress(seen, self.total, seen / max(self._learning_s, 1e-9))
-            if wait == 0.0 and not single and stop - start == count:
-                self._piece = fitted_piece(count, cpu, wall)
-            self.control.paced(stop - start, count, wait)
-            start = stop
-
-    def _start_shared(self, images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """``model.start_shared`` without holding the lock for the seconds it may take: on a
-        copy, whose changed arrays then go into the model under the lock (so a teach step in
-        the meantime is kept)."""
-        with self.lock:
-            scratch = self.model.copy()
-        inputs = scratch.start_shared(images, rng)
-        started = scratch.arrays()
-        with self.lock:
-            arrays = self.model.arrays()
-            arrays.update(
-                {key: a for key, a in started.items() if not np.array_equal(a, arrays[key])}
-            )
-            self.model.set_arrays(arrays)
-            pictures = self.model.shared_images()
-            self._copy_when_due(now=True)
-        self.shared = SharedProgress(pictures, 0, self.model.shared_epochs * len(inputs))
-        return inputs
-
-    def _learn_shared(self, inputs: np.ndarray) -> np.ndarray:
-        """``model.learn_shared(inputs)`` in pieces, each under the lock, paced as
-        :meth:`_learn`; publishes the layer's images as :attr:`shared` (at most every
-        ``PUBLISH_S``, and after every input learned on its own, with its winner)."""
-        winners = np.empty(len(inputs), dtype=np.int64)
-        start = 0
-        while start < len(inputs):
-            count, single, wait = self.control.next_piece(self._shared_piece)
-            stop = min(start + count, len(inputs))
-            began, cpu_began = time.perf_counter(), time.thread_time()
-            with self.lock:
-                winners[start:stop] = self.model.learn_shared(inputs[start:stop])
-                cpu, wall = time.thread_time() - cpu_began, time.perf_counter() - began
-                due = single or began - self._shared_published >= PUBLISH_S
-                images = self.model.shared_images() if due else None
-                self._copy_when_due(now=single)
-            self._learning_s += time.perf_counter() - began
-            shared = self.shared
-            seen = shared.seen + stop - start
-            if images is None:
-                self.shared = SharedProgress(shared.images, seen, shared.total)
-            else:
-                self._shared_published = began
-                winner, patch = None, None
-                if single:
-                    winner, patch = int(winners[start]), inputs[start].reshape(images.shape[1:])
-                self.shared = SharedProgress(images, seen, shared.total, winner, patch)
-            if wait == 0.0 and not single and stop - start == count:
-                self._shared_piece = fitted_piece(count, cpu, wall, MAX_SHARED_PIECE)
-            self.control.paced(stop - start, count, wait)
-            start = stop
-        return winners
-
-    def _label_norms(self, images: np.ndarray) -> np.ndarray:
-        """``model.label_norms(images)`` from a new copy of the model (made under the lock, then
-        also :attr:`readable`), scored with the lock free in pieces of ``MAX_PIECE`` images, a
-        stop honoured in between. Pieces small enough to hold the lock briefly would be slow:
-        itoh reads its 49 MB of weights once per piece (200 images in pieces of 2: 3 s; in one
-        piece: 0.2 s)."""
-        with self.lock:
-            copy = self._copy_when_due(now=True)  # not self.readable: the GUI may drop it
-        parts = [np.zeros((0, copy.n_labels))]
-        for start in range(0, len(images), MAX_PIECE):
-            if self.control.stopping:
-                raise Stopped
-            parts.append(copy.label_norms(images[start : start + MAX_PIECE]))
-        return np.concatenate(parts)
-
-    def _copy_when_due(self, now: bool = False) -> NormClassifier | None:
-        """Under the lock: replace :attr:`readable` by a new copy of the model when due (at most
-        every ``PUBLISH_S``, and at most ``COPY_SHARE`` of the time; or ``now``); the copy made,
-        or None."""
-        moment = time.perf_counter()
-        if not now and moment - self._copied < max(PUBLISH_S, self._copy_s / COPY_SHARE):
+    @property
+    def readable(self) -> Reading | None:
+        """The newest copy of the model the run made, to answer drawings with without the
+        lock; None before the first, or since :meth:`forget_readable` until the next."""
+        share = self._share
+        newest = share.readable.newest() if share is not None else None
+        if newest is None or newest == self._stale:
             return None
-        self.readable = copy = self.model.copy()
-        self._copied = time.perf_counter()
-        self._copy_s = self._copied - moment
-        return copy
+        if self._reading is None or self._reading[0] != newest:
+            index, sequence = newest
+            box = share.readable
+            model = share.model(box.buffer(index))
+            self._reading = newest, Reading(model, functools.partial(box.intact, index, sequence))
+        return self._reading[1]
 
-    def _weights_due(self, now: bool = False) -> tuple[tuple[int, ...], Picture] | None:
-        """Under the lock: copy what the weight images a view wants need, when due (at most every
-        ``PUBLISH_S``, or ``now``); None when not."""
-        moment = time.perf_counter()
-        wanted = self.weight_labels
-        if not wanted or (not now and moment - self._published < PUBLISH_S):
-            return None
-        self._published = moment
-        return wanted, self.model.weight_images_later(wanted)
+    def forget_readable(self) -> None:
+        """The model changed otherwise (teach mode): no copy made before counts any more."""
+        share = self._share
+        self._stale = share.readable.newest() if share is not None else None
 
-    def _publish(self, pictures: tuple[tuple[int, ...], Picture] | None) -> None:
-        """Outside the lock: make the weight images :meth:`_weights_due` copied, and publish
-        them."""
-        if pictures is not None:
-            wanted, make = pictures
-            self.weights = WeightImages(wanted, make())
+    def receive(self, kind: str, payload: object) -> None:
+        """What the process sent about this run (called by the :class:`Trainer`)."""
+        if kind == "prepared":
+            self._share = payload
+            self.model = payload.model(payload.arrays.arrays)
+            self.prepared.emit(self.model)
+        elif kind == "progress":
+            self.progress = payload
+        elif kind == "shared":
+            self.shared = payload
+        elif kind == "snapshot":
+            self.yielded.emit(payload)
+        elif kind == "step":
+            self.stepped.emit(payload)
+        elif kind == "error":
+            self.errored.emit(payload)
+        elif kind == "finished":
+            self.progress = payload
+            self._running = False
+            self._share = self._reading = None  # the copies' memory goes
+            self.finished.emit()
+
+    def _control(self, method: str, args: tuple) -> None:
+        self._trainer.send(("control", self.number, method, args))

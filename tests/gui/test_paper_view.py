@@ -164,12 +164,13 @@ def test_a_stage_computes_while_a_model_trains(window, qtbot, small_dataset, cap
     ticking.start()
     run = RunSettings("itoh", {"hidden_layers": 2, "lr": 1e-6}, epochs=1000)
     assert window.training.start(run)
-    qtbot.waitUntil(lambda: window.training.progress is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.training.progress.seen > 0, timeout=30_000)
     page, job = window.paper_view.pages[2], window.paper.jobs[2]
+    seen_before = window.training.progress.seen
     qtbot.mouseClick(page.compute_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not job.running, timeout=120_000)
     assert window.training.running  # the run went on meanwhile
-    seen = window.training.progress.seen
+    seen = window.training.progress.seen - seen_before
     wait_for_figure(qtbot, window.paper_view, 2)
     ticking.stop()
     window.training.stop()

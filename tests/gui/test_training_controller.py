@@ -151,6 +151,13 @@ def test_an_evaluation_of_a_replaced_model_is_dropped(controller, qtbot):
 def test_an_evaluation_scores_a_copy_made_under_the_lock_with_the_lock_free(controller, qtbot):
     """The GUI thread, which takes the lock to show weights or to teach, never waits for it."""
     lock = controller.session.lock
+
+    def locked() -> bool:
+        if lock.acquire(False):
+            lock.release()
+            return False
+        return True
+
     copies: list[bool] = []
     calls: list[tuple[bool, bool, int]] = []
 
@@ -158,11 +165,11 @@ def test_an_evaluation_scores_a_copy_made_under_the_lock_with_the_lock_free(cont
         is_copy = False
 
         def label_norms(self, images):
-            calls.append((self.is_copy, lock.locked(), len(images)))
+            calls.append((self.is_copy, locked(), len(images)))
             return super().label_norms(images)
 
         def copy(self):
-            copies.append(lock.locked())
+            copies.append(locked())
             twin = super().copy()
             twin.is_copy = True
             return twin

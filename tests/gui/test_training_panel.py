@@ -73,13 +73,11 @@ def test_reset_mid_training_stops_and_shows_an_untrained_model(panel, window, qt
 
 
 def test_a_failing_run_becomes_a_message(panel, window, qtbot, monkeypatch):
-    from hebbviz.models.oja import OjaSubspace
+    from hebbviz.gui.training_controller import RunSettings
+    from hebbviz.models import RULES
 
-    def broken(self, images, labels):
-        raise RuntimeError("out of ink")
-
-    monkeypatch.setattr(OjaSubspace, "learn_many", broken)
-    panel.start_button.click()
+    monkeypatch.setitem(RULES, "out-of-ink", "doubles:OutOfInk")
+    window.training.start(RunSettings("out-of-ink"))
     qtbot.waitUntil(lambda: window.training.worker is None, timeout=10_000)
     assert "out of ink" in panel.status.text()
     assert window.isVisible()
@@ -171,7 +169,7 @@ def test_speed_and_eta_count_the_run_s_wall_time_not_only_learning():
 
 
 def test_the_count_is_beside_the_progress_bar_not_under_its_fill(panel, window, qtbot):
-    from hebbviz.gui.worker import Progress
+    from hebbviz.training_run import Progress
 
     panel.show_started(6000)
     panel.show_progress(Progress(1234, 6000, 5000.0))

@@ -1,174 +1,123 @@
-"""The training worker: start, pause, step and stop emit the expected signals and change the model;
-it learns only while holding the model lock; failures become messages."""
+"""A run in the session's training process as the window sees it: signals, the shared model, the
+copies and pictures read from shared memory, the model lock across processes, a process that
+dies, and closing."""
 
 from __future__ import annotations
 
-import threading
+import multiprocessing
+import time
 
 import numpy as np
 import pytest
-from doubles import MovingCentroids, random_split
+from doubles import MovingCentroids, random_dataset
 
-from hebbviz.gui.worker import (
-    HOLD_S,
-    PIECE_WALL_S,
-    Step,
-    TrainingWorker,
-    fitted_piece,
-)
-from hebbviz.training import Snapshot
+from hebbviz.gui.worker import Trainer, TrainingWorker
 
 
 @pytest.fixture
-def split():
-    return random_split(200, seed=1)
+def trainer(qtbot):
+    lock = multiprocessing.get_context("spawn").Lock()
+    opened = Trainer(lock)
+    yield opened
+    opened.close(5.0)
 
 
-def make_worker(split, **kwargs) -> tuple[TrainingWorker, MovingCentroids]:
-    model = MovingCentroids()
-    worker = TrainingWorker(model, threading.Lock(), split, **kwargs)
-    yield_log: list[Snapshot] = []
-    worker.yielded.connect(yield_log.append)
-    worker.snapshots = yield_log  # type: ignore[attr-defined]
-    return worker, model
+@pytest.fixture(scope="module")
+def dataset():
+    return random_dataset(300, 50)
 
 
-def stop_and_wait(worker: TrainingWorker) -> None:
-    worker.control.stop()
-    assert worker.join(5), "the worker did not stop within 5 s"
-
-
-def test_start_runs_to_the_end_and_emits_snapshots(qtbot, split):
-    worker, model = make_worker(split, epochs=2, val=split, eval_every=100)
-    with qtbot.waitSignal(worker.finished, timeout=10_000):
-        worker.start()
-    qtbot.wait(10)  # deliver the queued signals
-    snapshots = worker.snapshots
-    assert snapshots and snapshots[-1].done
-    assert snapshots[-1].seen == worker.progress.seen == 2 * len(split)
-    assert model.seen.sum() == 2 * len(split)
-    assert [s.val_accuracy is not None for s in snapshots].count(True) >= 4
-    assert np.abs(model.weights).sum() > 0
-
-
-def test_paused_start_learns_nothing_until_a_step(qtbot, split):
-    worker, model = make_worker(split, paused=True)
+def start(trainer, dataset, **kwargs) -> TrainingWorker:
+    worker = TrainingWorker(
+        trainer,
+        MovingCentroids,
+        dataset,
+        np.arange(len(dataset.train)),
+        kwargs.pop("val_index", np.arange(0)),
+        **kwargs,
+    )
     worker.start()
-    try:
-        qtbot.wait(150)
-        assert model.seen.sum() == 0
-        before = model.weights.copy()
-        with qtbot.waitSignal(worker.stepped, timeout=5000) as signal:
-            worker.control.step()
-        (step,) = signal.args
-        assert isinstance(step, Step)
-        assert model.seen.sum() == 1 and model.seen[step.label] == 1
-        changed = np.flatnonzero(np.abs(model.weights - before).sum(axis=1))
-        assert changed.tolist() == [step.label]
-        np.testing.assert_allclose(step.change[0].ravel(), (model.weights - before)[step.label])
-        qtbot.wait(100)
-        assert model.seen.sum() == 1, "a step learns exactly one image"
-    finally:
-        stop_and_wait(worker)
-    assert not worker.running
+    return worker
 
 
-def test_pause_holds_and_resume_continues(qtbot, split):
-    worker, model = make_worker(split, rate=400.0)
-    worker.start()
-    try:
-        qtbot.waitUntil(lambda: model.seen.sum() > 10, timeout=5000)
-        worker.control.pause()
-        qtbot.wait(50)
-        held = int(model.seen.sum())
-        qtbot.wait(150)
-        assert model.seen.sum() == held
-        worker.control.resume()
-        qtbot.waitUntil(lambda: model.seen.sum() > held, timeout=5000)
-    finally:
-        stop_and_wait(worker)
-
-
-def test_stop_ends_the_run_promptly_and_learns_no_more(qtbot, split):
-    worker, model = make_worker(split, rate=20.0)  # slow: mid-run when stopped
-    worker.start()
-    qtbot.waitUntil(lambda: model.seen.sum() >= 1, timeout=5000)
-    with qtbot.waitSignal(worker.finished, timeout=2000):
-        worker.control.stop()
-    seen = int(model.seen.sum())
-    assert seen < len(split)
-    qtbot.wait(100)
-    assert model.seen.sum() == seen
-
-
-def test_a_set_rate_holds_training_back(qtbot):
-    worker, model = make_worker(random_split(5000), rate=100.0)
-    worker.start()
-    qtbot.wait(300)
-    stop_and_wait(worker)
-    assert 0 < model.seen.sum() < 200  # about 30 at 100 images/s; far from all 5000
-
-
-def test_learning_waits_for_the_model_lock(qtbot, split):
-    model = MovingCentroids()
-    lock = threading.Lock()
-    worker = TrainingWorker(model, lock, split)
-    with lock:
-        worker.start()
-        qtbot.wait(150)
-        assert model.seen.sum() == 0, "the worker learned while the GUI held the lock"
-    qtbot.waitUntil(lambda: not worker.running, timeout=10_000)
-    assert model.seen.sum() == len(split)
-
-
-def test_validation_scores_a_copy_made_under_the_lock(qtbot, split):
-    """So a teach step (which learns under the lock from the GUI) never lands mid-validation,
-    and nobody waits for the lock while the validation scores."""
-    lock = threading.Lock()
-    copied_under_lock: list[bool] = []
-    scorers: list[MovingCentroids] = []
-    scored: list[int] = []
-
-    class Watched(MovingCentroids):
-        def copy(self):
-            copied_under_lock.append(lock.locked())
-            return super().copy()
-
-        def label_norms(self, images):
-            scorers.append(self)
-            scored.append(len(images))
-            return super().label_norms(images)
-
-    worker = TrainingWorker(Watched(), lock, split, val=split, eval_every=50)
-    snapshots: list[Snapshot] = []
+def test_a_run_reaches_the_window_and_its_model_is_the_one_that_learned(qtbot, trainer, dataset):
+    snapshots = []
+    worker = TrainingWorker(
+        trainer,
+        MovingCentroids,
+        dataset,
+        np.arange(300),
+        np.arange(50),
+        epochs=2,
+        eval_every=150,
+    )
     worker.yielded.connect(snapshots.append)
+    with qtbot.waitSignal(worker.prepared, timeout=60_000) as prepared:
+        worker.start()
+    model = prepared.args[0]
+    assert isinstance(model, MovingCentroids) and model is worker.model
+    with qtbot.waitSignal(worker.finished, timeout=30_000):
+        pass
+    assert not worker.running
+    assert model.seen.sum() == worker.progress.seen == 600
+    assert snapshots[-1].done and snapshots[-1].val_accuracy is not None
+    assert worker.readable is None, "the copies' memory is let go when the run ends"
+
+
+def test_copies_and_pictures_come_from_shared_memory_while_it_runs(qtbot, trainer, dataset):
+    worker = start(trainer, dataset, rate=500.0, epochs=100)
+    try:
+        qtbot.waitUntil(lambda: worker.model is not None, timeout=60_000)
+        worker.weight_labels = (1, 7)
+        qtbot.waitUntil(lambda: worker.weights is not None, timeout=5000)
+        weights = worker.weights
+        assert weights.labels == (1, 7) and weights.images[0].shape == (1, 28, 28)
+        reading = worker.readable
+        assert reading is not None and reading.intact()
+        assert reading.model is not worker.model
+        assert 0 <= reading.model.seen.sum() <= worker.model.seen.sum()
+        worker.forget_readable()  # teach mode changed the model: no older copy counts
+        assert worker.readable is None
+        qtbot.waitUntil(lambda: worker.readable is not None, timeout=5000)
+    finally:
+        worker.control.stop()
+        assert worker.join(10)
+
+
+def test_the_model_lock_holds_the_process_back(qtbot, trainer, dataset):
+    """Teach mode changes the model under the session's lock: the process must not learn then."""
+    worker = start(trainer, dataset, rate=1000.0, epochs=100)
+    try:
+        qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
+        with trainer._lock:
+            time.sleep(0.05)  # a piece under way ends
+            seen = int(worker.model.seen.sum())
+            time.sleep(0.3)
+            assert int(worker.model.seen.sum()) == seen, "it learned while the lock was held"
+        qtbot.waitUntil(lambda: worker.model.seen.sum() > seen, timeout=5000)
+    finally:
+        worker.control.stop()
+        assert worker.join(10)
+
+
+def test_a_process_that_dies_is_reported_and_the_next_run_starts_another(qtbot, trainer, dataset):
+    worker = start(trainer, dataset, rate=100.0, epochs=100)
+    qtbot.waitUntil(lambda: worker.model is not None, timeout=60_000)
+    errors: list[str] = []
+    worker.errored.connect(errors.append)
     with qtbot.waitSignal(worker.finished, timeout=10_000):
-        worker.start()
-    qtbot.wait(10)  # deliver the queued signals
-    assert scorers, "no validation ran"
-    assert all(scorer is not worker.model for scorer in scorers), "it scored the model itself"
-    assert copied_under_lock and all(copied_under_lock), "a copy was made without the lock"
-    measured = [s.val_accuracy for s in snapshots if s.val_accuracy is not None]
-    assert len(measured) == 4  # at 50, 100, 150 and 200 images
-    assert sum(scored) == 4 * len(split)  # every validation image, each time
+        trainer._process.kill()
+    assert errors and "ended unexpectedly" in errors[0]
+    again = start(trainer, dataset)
+    qtbot.waitUntil(lambda: not again.running, timeout=60_000)
+    assert again.progress.seen == 300
 
 
-def test_a_failure_becomes_a_message(qtbot, split):
-    class Broken(MovingCentroids):
-        def learn_many(self, images, labels):
-            raise RuntimeError("kernel exploded")
-
-    worker = TrainingWorker(Broken(), threading.Lock(), split)
-    with qtbot.waitSignal(worker.errored, timeout=5000) as signal:
-        worker.start()
-    assert "kernel exploded" in signal.args[0]
-    assert worker.join(5)
-
-
-def test_pieces_fit_both_the_cpu_time_and_the_wall_time():
-    quick = (HOLD_S / 4, PIECE_WALL_S / 4)
-    assert fitted_piece(8, *quick) == 16  # room for more
-    assert fitted_piece(8, HOLD_S * 2, PIECE_WALL_S / 4) == 4  # too long a hold
-    assert fitted_piece(8, HOLD_S / 4, PIECE_WALL_S * 2) == 4  # a busy machine stretched it
-    assert fitted_piece(1, HOLD_S * 2, PIECE_WALL_S * 2) == 1
-    assert fitted_piece(256, *quick, most=256) == 256
+def test_closing_ends_the_process_even_mid_run(qtbot, trainer, dataset):
+    worker = start(trainer, dataset, rate=100.0, epochs=100)
+    qtbot.waitUntil(lambda: worker.model is not None, timeout=60_000)
+    process = trainer._process
+    began = time.monotonic()
+    trainer.close(5.0)
+    assert not process.is_alive()
+    assert time.monotonic() - began < 5.0
