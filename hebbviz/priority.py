@@ -9,13 +9,13 @@ import os
 import sys
 import threading
 
-WORKER_NICENESS = 2
-"""The worker thread runs at a lower priority (where the OS allows it) so that the GUI thread
-wins the CPU whenever both want it. Measured with two CPU-bound processes beside the app
-(``hebbviz bench --gui --background-load 2``): the GUI thread waits for a core about 40% of the
-time whatever the worker's nice value (the other programs take its share, not the worker), while
-a lower worker starves the heatmaps (itoh: 27 redraws/s at nice 2, 22 at nice 4, 9-15 at nice 10)
-and nice 0 lengthens the stroke-to-bars latency (95th percentile 41-46 ms against 35-40)."""
+WORKER_NICENESS = 4
+"""The training process (and the evaluations) run at a lower priority than the window, where the
+OS allows it, so that the window wins the CPU whenever both want it. Measured with two CPU-bound
+processes beside the app (``hebbviz bench --gui --background-load 2``, itoh): at nice 2 the
+heatmap got 31-33 redraws/s but the stroke-to-bars latency's 95th percentile was 31-37 ms; at 4,
+25-32 ms with 29-33 redraws/s; higher starves the heatmaps (as it did the training thread before
+it had a process of its own: 9-15 redraws/s at nice 10)."""
 
 WINDOWS_BELOW_NORMAL, WINDOWS_LOWEST = -1, -2
 """Windows thread priorities (``SetThreadPriority``) for a nice value below 10, and from 10."""

@@ -16,6 +16,11 @@ import time
 SLOW_MOTION_RATE = 10.0
 """Rates (images/s) up to this learn one image at a time and report each one's change."""
 
+YIELD_S = 0.05
+"""At full speed a run pauses briefly at least this often, so that someone waiting for the model
+lock (teach mode) gets it within about that long; not after every piece: on a busy machine each
+pause costs the run a few milliseconds before it gets a core back."""
+
 
 class Stopped(Exception):
     """Raised in the run's thread, at a piece boundary, when the run was asked to stop."""
@@ -38,6 +43,7 @@ class RunControl:
         self._paused = paused
         self._steps = 0
         self._stopping = False
+        self._yielded = 0.0
 
     # -- from the GUI thread ------------------------------------------------------------------
 
@@ -107,11 +113,12 @@ class RunControl:
 
     def paced(self, learned: int, count: int, wait: float) -> None:
         """After a piece of ``learned`` of the ``count`` inputs asked for: keep the set rate, or
-        at full speed let a thread waiting for the model lock take it."""
+        at full speed let someone waiting for the model lock take it (every ``YIELD_S``)."""
         if wait > 0:
             self._wait(wait * learned / count)
-        else:
+        elif time.perf_counter() - self._yielded >= YIELD_S:
             time.sleep(0.0002)
+            self._yielded = time.perf_counter()
 
     def _wait(self, seconds: float) -> None:
         """Sleep, but wake at once for stop, pause, step or a new rate."""

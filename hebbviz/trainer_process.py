@@ -141,8 +141,8 @@ class _Publisher:
         skeleton = copy.copy(model)
         for key in arrays:
             setattr(skeleton, key, None)
-        picture = model.weight_images(0)
-        pictures = {str(label): (picture.shape, picture.dtype) for label in range(model.n_labels)}
+        shape = model.weight_images(0).shape  # in float32: enough for a heatmap, half the bytes
+        pictures = {str(label): (shape, np.float32) for label in range(model.n_labels)}
         self._share = share = ModelShare(
             skeleton,
             live,

@@ -45,10 +45,12 @@ pieces train faster (itoh learns an image in 0.2 ms in pieces of 64, in 7 ms one
 The app does not wait for them: it answers drawings with the run's copies (``readable``); only
 teach mode and the evaluation after a run take the lock between pieces."""
 
-PIECE_WALL_S = 0.025
+PIECE_WALL_S = 0.015
 """Wall-clock seconds a piece may take: a busy machine stretches a piece's CPU time over more
-wall time, and the run publishes what the views show only between pieces; smaller pieces
-keep the heatmaps fed at 30 or more redraws a second."""
+wall time, and the run publishes what the views show only between pieces. Measured beside two
+CPU-bound processes (``hebbviz bench --gui --background-load 2``, itoh): 25 ms gave the heatmap
+25-27 new pictures a second, 15 ms 30-32 (12 ms: 28-29, the pieces' overhead then eats the
+training process's share of the CPU)."""
 
 PUBLISH_S = 0.02
 """At most this often the run copies the weights a view shows (while it holds the lock anyway),
@@ -59,9 +61,10 @@ READABLE_S = 0.05
 (``RunSink.readable``): a copy the app reads stays unchanged for at least two such periods (see
 :class:`~hebbviz.shared_arrays.TripleBuffer`), longer than an answer takes."""
 
-COPY_SHARE = 0.05
+COPY_SHARE = 0.02
 """At most this share of the run's time goes into those copies: oja's, 2 MB, is made every
-``READABLE_S``; itoh's, about 100 MB, about twice a second."""
+``READABLE_S``; itoh's, about 60 MB (H = 2), about once a second (at 5% the copies took time
+the heatmap's pictures needed on a busy machine)."""
 
 MAX_PIECE = 256
 

@@ -106,9 +106,9 @@ def coloured(array: np.ndarray, levels: tuple[float, float], table: np.ndarray) 
     transparent."""
     low, high = levels
     out = np.empty(array.shape, np.uint32)
-    _colour(
-        array.astype(np.float64, copy=False), low, (COLOURS - 1) / ((high - low) or 1.0), table, out
-    )
+    if array.dtype != np.float32:
+        array = array.astype(np.float64, copy=False)
+    _colour(array, low, (COLOURS - 1) / ((high - low) or 1.0), table, out)
     return out.view(np.uint8).reshape(*array.shape, 4)
 
 
@@ -129,7 +129,8 @@ def _colour(
 
 def warm_up() -> None:
     """Compile (or load from the cache) this module's kernels."""
-    coloured(tile_mosaic(np.zeros((1, 1, 1)), 1), (0.0, 1.0), np.zeros(COLOURS + 1, np.uint32))
+    for dtype in (np.float64, np.float32):  # the training process's pictures are float32
+        coloured(np.zeros((1, 1), dtype), (0.0, 1.0), np.zeros(COLOURS + 1, np.uint32))
 
 
 class ValueImage(pg.ImageItem):

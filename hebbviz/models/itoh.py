@@ -298,9 +298,14 @@ class ItohNetworks(NormClassifier):
 
         Row ``j`` is how unit ``j`` of the next layer now weighs the 784 units of the previous
         one. For ``H = 2`` there is one learning matrix; for ``H > 2`` the default ``layer=0``
-        is the first (hidden layer 1 -> 2), the one nearest the input.
+        is the first (hidden layer 1 -> 2), the one nearest the input. In float32 (subtracted
+        in the networks' precision, rounded once): plenty for a heatmap, and half the bytes to
+        copy at every redraw while training.
         """
-        return np.subtract(self.weights[label, layer], self.hidden_init[layer], dtype=np.float64)
+        change = np.empty((WIDTH, WIDTH), np.float32)
+        return np.subtract(
+            self.weights[label, layer], self.hidden_init[layer], out=change, casting="same_kind"
+        )
 
     # -- state ----------------------------------------------------------------------------------
 

@@ -85,11 +85,14 @@ def test_copies_and_pictures_come_from_shared_memory_while_it_runs(qtbot, traine
 
 
 def test_the_model_lock_holds_the_process_back(qtbot, trainer, dataset):
-    """Teach mode changes the model under the session's lock: the process must not learn then."""
-    worker = start(trainer, dataset, rate=1000.0, epochs=100)
+    """Teach mode changes the model under the session's lock: the process must not learn then,
+    and at full speed it lets go of the lock often enough for teach mode to get it at once."""
+    worker = start(trainer, dataset, epochs=10_000)
     try:
         qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
+        asked = time.monotonic()
         with trainer._lock:
+            assert time.monotonic() - asked < 0.5
             time.sleep(0.05)  # a piece under way ends
             seen = int(worker.model.seen.sum())
             time.sleep(0.3)
