@@ -11,8 +11,11 @@ import numpy as np
 import pytest
 from doubles import MovingCentroids, random_split
 
+from hebbviz.data.dataset import Split
+from hebbviz.models import rule_class
 from hebbviz.shared_arrays import BUFFERS, SharedArrays, TripleBuffer
 from hebbviz.trainer_process import RunRequest, serve
+from hebbviz.training import train
 
 CONTEXT = multiprocessing.get_context("spawn")
 
@@ -171,3 +174,28 @@ def test_a_rule_that_replaces_its_arrays_is_reported_and_the_next_run_goes_on(se
     received = session.messages("finished")
     assert not [kind for kind, _, _ in received if kind == "error"]
     assert received[-1][2].seen == 300
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        functools.partial(rule_class("itoh"), hidden_layers=2, lr=1e-3),
+        functools.partial(rule_class("oja"), k=4),
+    ],
+    ids=["itoh", "oja"],
+)
+def test_the_process_learns_what_train_learns_alone(session, make):
+    """Up to rounding: the run cuts the chunks into other pieces than train does alone, and a
+    compiled pass may sum in another order for another piece length."""
+    session.run(1, make=make, seed=5)
+    received = session.messages("finished")
+    share = received[0][2]
+    learned = share.model(share.arrays.arrays)
+    alone = make()
+    split = Split(session.data.arrays["train_images"], session.data.arrays["train_labels"])
+    for _ in train(alone, split, seed=5):
+        pass
+    for key, array in alone.arrays().items():
+        np.testing.assert_allclose(learned.arrays()[key], array, rtol=1e-9, atol=1e-15, err_msg=key)
+    for block in share.blocks():
+        block.unlink()
