@@ -96,9 +96,15 @@ class SharedArrays:
 
     def unlink(self) -> None:
         """Remove the block's name (the memory stays until its last mapping goes)."""
-        if sys.platform != "win32":
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(_directory(), self.name))
+        unlink(self.name)
+
+
+def unlink(name: str) -> None:
+    """Remove the name of the block ``name``, if it is still there (see
+    :meth:`SharedArrays.unlink`)."""
+    if sys.platform != "win32":
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(_directory(), name))
 
 
 class TripleBuffer:

@@ -37,11 +37,11 @@ from typing import Any
 
 import numpy as np
 
-from hebbviz.data.dataset import Split
+from hebbviz.data.dataset import Split, kept
 from hebbviz.models.base import NormClassifier
 from hebbviz.priority import WORKER_NICENESS, lower_priority
 from hebbviz.run_control import RunControl
-from hebbviz.shared_arrays import SharedArrays, TripleBuffer
+from hebbviz.shared_arrays import SharedArrays, TripleBuffer, unlink
 from hebbviz.training import Snapshot
 from hebbviz.training_run import Progress, SharedProgress, Step, TrainingRun, WeightImages
 
@@ -64,8 +64,11 @@ class RunRequest:
         The name and layout of the :class:`SharedArrays` block holding the data set's
         ``train_images``, ``train_labels``, ``val_images`` and ``val_labels`` (shared once per
         data set: the process keeps the newest one mapped).
-    train_index, val_index : ndarray of int64
-        The run's training and validation images, by position (``val_index`` empty: none).
+    per_label, val_per_label : int
+        The run's training and validation images: so many of each label (see
+        :func:`~hebbviz.data.dataset.balance`), 0: all (no validation images: no accuracy
+        curve). Counts, not positions: the request stays a few hundred bytes, which the app
+        writes to the pipe without waiting for the process to read them.
     epochs, seed, eval_every, rate, paused
         As for :class:`~hebbviz.training_run.TrainingRun` and its control.
     """
@@ -73,8 +76,8 @@ class RunRequest:
     number: int
     make: Callable[[], NormClassifier]
     data: tuple[str, dict[str, Any]]
-    train_index: np.ndarray
-    val_index: np.ndarray
+    per_label: int = 0
+    val_per_label: int = 0
     epochs: int = 1
     seed: int = 0
     eval_every: int | None = None
@@ -118,7 +121,7 @@ class ModelShare:
 class _Publisher:
     """The :class:`~hebbviz.training_run.RunSink` of one run: the pipe and shared memory."""
 
-    def __init__(self, conn: Connection, number: int, made: list[SharedArrays]) -> None:
+    def __init__(self, conn: Connection, number: int, made: list[str]) -> None:
         self._conn = conn
         self._number = number
         self._made = made
@@ -137,7 +140,7 @@ class _Publisher:
             np.copyto(live.arrays[key], array)
             setattr(model, key, live.arrays[key])
         if any(a is not live.arrays[key] for key, a in model.arrays().items()):
-            raise RuntimeError(f"rule {model.rule}: arrays() names no attributes")
+            raise RuntimeError(f"rule {model.rule}: arrays() does not return its attributes")
         skeleton = copy.copy(model)
         for key in arrays:
             setattr(skeleton, key, None)
@@ -149,7 +152,8 @@ class _Publisher:
             TripleBuffer(live.layout),
             TripleBuffer({"labels": ((model.n_labels,), np.int64), **pictures}),
         )
-        self._made.extend(share.blocks())
+        self._made.extend(block.name for block in share.blocks())
+        share.readable.write(arrays)  # the app never waits for the lock to answer a drawing
         self._send("prepared", share)
 
     def readable(self, model: NormClassifier) -> None:
@@ -211,7 +215,9 @@ class _Server:
         self.requests: queue.Queue[tuple[int, TrainingRun | str, _Publisher] | None]
         self.requests = queue.Queue()
         self.runs: dict[int, TrainingRun] = {}
-        self.made: list[SharedArrays] = []
+        self.made: list[str] = []
+        """The names of the blocks made for the app (not the blocks: a run's memory goes with
+        it), removed when the process ends in case the app did not get to them."""
         self._data: SharedArrays | None = None
 
     def receive(self) -> None:
@@ -249,7 +255,8 @@ class _Server:
             self._data = SharedArrays(layout, name)
             self._data.unlink()  # mapped here: nobody else needs its name
         data = self._data.arrays
-        train, val = request.train_index, request.val_index
+        train = kept(data["train_labels"], request.per_label)
+        val = kept(data["val_labels"], request.val_per_label)
         return TrainingRun(
             request.make,
             self.lock,
@@ -290,5 +297,5 @@ def serve(conn: Connection, lock: Any) -> None:
     try:
         server.serve()
     finally:
-        for block in server.made:
-            block.unlink()
+        for name in server.made:
+            unlink(name)

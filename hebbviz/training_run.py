@@ -198,7 +198,8 @@ class RunSink(Protocol):
     """Where a :class:`TrainingRun` hands what it has done (called in the run's thread)."""
 
     def prepared(self, model: NormClassifier) -> None:
-        """The model to be trained, before it learns anything."""
+        """The model to be trained, before it learns anything: copy it to answer drawings with
+        (the next :meth:`readable` comes only after a while)."""
 
     def yielded(self, snapshot: Snapshot) -> None:
         """After every chunk of the generator (with the validation accuracy when evaluated)."""
@@ -294,9 +295,8 @@ class TrainingRun:
             except (TypeError, ValueError) as error:
                 self.sink.errored(f"Bad hyperparameters: {error}")
                 return
-        self.sink.prepared(self.model)
-        with self.lock:
-            self._copy_when_due(now=True)
+        self.sink.prepared(self.model)  # with a first copy to answer drawings with
+        self._copied = time.perf_counter()
         controlled = _ControlledShared if isinstance(self.model, SharedLayer) else _Controlled
         try:
             for snapshot in train(

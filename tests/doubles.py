@@ -101,6 +101,7 @@ class Recorder:
 
     def prepared(self, model) -> None:
         self.models.append(model)
+        self.readables.append({key: a.copy() for key, a in model.arrays().items()})
 
     def yielded(self, snapshot) -> None:
         self.snapshots.append(snapshot)

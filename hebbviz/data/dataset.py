@@ -114,6 +114,11 @@ def balance(split: Split, per_label: int | None = None) -> Split:
     return split.subset(balanced(split.labels, per_label))
 
 
+def kept(labels: np.ndarray, per_label: int = 0) -> np.ndarray:
+    """The positions of the images :func:`balance` keeps with ``per_label`` (0: all of them)."""
+    return np.flatnonzero(balanced(labels, per_label)) if per_label else np.arange(len(labels))
+
+
 def balanced(labels: np.ndarray, per_label: int | None = None) -> np.ndarray:
     """Which images :func:`balance` keeps, given their ``labels``: a mask of bool."""
     counts = np.bincount(labels)

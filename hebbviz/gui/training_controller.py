@@ -16,10 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 
-from hebbviz.data.dataset import Dataset, balanced
+from hebbviz.data.dataset import Dataset, kept
 from hebbviz.gui.background import run_in_background
 from hebbviz.gui.evaluator import Evaluator
 from hebbviz.gui.session import Reading, Session
@@ -54,12 +53,6 @@ class RunSettings:
     def new_model(self) -> NormClassifier:
         """An untrained model; ``TypeError`` or ``ValueError`` for bad hyperparameters."""
         return rule_class(self.rule)(**self.params)
-
-
-def kept(labels: np.ndarray, per_label: int | None) -> np.ndarray:
-    """The positions of the images kept with ``per_label`` of each label (see
-    :func:`~hebbviz.data.dataset.balance`; 0 or None: all)."""
-    return np.flatnonzero(balanced(labels, per_label)) if per_label else np.arange(len(labels))
 
 
 class TrainingController(QObject):
@@ -150,11 +143,11 @@ class TrainingController(QObject):
             self.status.emit("No data set loaded: choose one above.", True)
             return False
         self.stop(quiet=True)
-        train_index = kept(dataset.train.labels, settings.per_label)
+        images = len(kept(dataset.train.labels, settings.per_label))
         # the live curve's digits: all, or as many per label as a rule with a heavy forward pass
         # declares
-        val_index = kept(dataset.val.labels, rule_class(settings.rule).live_val_per_label)
-        self._val_is_whole = len(val_index) == len(dataset.val) > 0
+        val_per_label = rule_class(settings.rule).live_val_per_label or 0
+        self._val_is_whole = len(kept(dataset.val.labels, val_per_label)) == len(dataset.val) > 0
         epochs = settings.epochs
         metadata = {
             "data_source": dataset.source,
@@ -166,10 +159,10 @@ class TrainingController(QObject):
             self.trainer,
             functools.partial(rule_class(settings.rule), **settings.params),
             dataset,
-            train_index,
-            val_index,
+            settings.per_label,
+            val_per_label,
             epochs=epochs,
-            eval_every=max(epochs * len(train_index) // CURVE_POINTS, 1),
+            eval_every=max(epochs * images // CURVE_POINTS, 1),
             rate=settings.rate,
             paused=paused,
         )
@@ -186,7 +179,7 @@ class TrainingController(QObject):
         self.curveCleared.emit()
         self.started.emit(worker.total)
         self.status.emit(
-            f"Training {settings.rule} on {len(train_index)} images × {epochs} epoch(s)… "
+            f"Training {settings.rule} on {images} images × {epochs} epoch(s)… "
             "(the first run compiles the kernels: a few seconds)",
             False,
         )

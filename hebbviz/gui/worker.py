@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from hebbviz.data.dataset import Dataset
+from hebbviz.data.dataset import Dataset, kept
 from hebbviz.gui.session import Reading
 from hebbviz.models.base import NormClassifier
 from hebbviz.shared_arrays import SharedArrays
@@ -59,6 +59,11 @@ class Trainer(QObject):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.poll)
 
+    @property
+    def idle(self) -> bool:
+        """Whether every run it was given has ended (its last message read)."""
+        return not self._workers
+
     def pids(self) -> tuple[int, ...]:
         """The process's id, while it runs (for measuring its memory)."""
         process = self._process
@@ -93,9 +98,12 @@ class Trainer(QObject):
         self._data = (dataset, block)
 
     def send(self, message: tuple) -> None:
-        """To the process; a process that has ended is noticed by :meth:`poll`."""
-        with contextlib.suppress(OSError):
-            self._conn.send(message)
+        """To the process, if there is one; a process that has ended is noticed by
+        :meth:`poll`."""
+        conn = self._conn
+        if conn is not None:
+            with contextlib.suppress(OSError):
+                conn.send(message)
 
     def poll(self) -> None:
         """Hand what the process sent to its runs' workers (on the GUI thread)."""
@@ -137,6 +145,9 @@ class Trainer(QObject):
                 process.join(1.0)
             self._conn.close()
             self._conn = None
+        for worker in self._workers.values():  # runs that will not report any more
+            worker.receive("finished", worker.progress)
+        self._workers.clear()
         self._forget_data()
 
     def _spawn(self) -> None:
@@ -161,14 +172,18 @@ class Trainer(QObject):
 
 
 class RemoteControl:
-    """Pause, single steps, stop and the rate of one run, asked of the training process; the
-    state as last asked for, for the window to show."""
+    """Pause, single steps, stop and the rate of one run (``number``, once started), asked of
+    the training process; the state as last asked for, for the window to show."""
 
-    def __init__(self, send: Callable[[str, tuple], None], rate: float | None, paused: bool):
-        self._send = send
+    def __init__(self, trainer: Trainer, rate: float | None, paused: bool):
+        self._trainer = trainer
+        self.number = 0
         self.rate = rate
         self.paused = paused
         self.stopping = False
+
+    def _send(self, method: str, args: tuple) -> None:
+        self._trainer.send(("control", self.number, method, args))
 
     def pause(self) -> None:
         self.paused = True
@@ -202,9 +217,10 @@ class TrainingWorker(QObject):
         dataclass, say). A ``TypeError`` or ``ValueError`` from it is reported as bad
         hyperparameters.
     dataset : Dataset
-    train_index, val_index : ndarray of int64
+    per_label, val_per_label : int
         The run's training images and validation images (for the accuracy curve, evaluated
-        every ``eval_every`` images), by position in the data set's splits.
+        every ``eval_every`` images): so many of each label (see
+        :func:`~hebbviz.data.dataset.balance`); 0: all of them.
     epochs, seed, eval_every : int
     rate : float or None
         Images per second; None is full speed.
@@ -237,8 +253,8 @@ class TrainingWorker(QObject):
         trainer: Trainer,
         make: Callable[[], NormClassifier],
         dataset: Dataset,
-        train_index: np.ndarray,
-        val_index: np.ndarray,
+        per_label: int = 0,
+        val_per_label: int = 0,
         *,
         epochs: int = 1,
         seed: int = 0,
@@ -251,8 +267,8 @@ class TrainingWorker(QObject):
         self._request = functools.partial(
             RunRequest,
             make=make,
-            train_index=np.asarray(train_index, dtype=np.int64),
-            val_index=np.asarray(val_index, dtype=np.int64),
+            per_label=per_label,
+            val_per_label=val_per_label,
             epochs=epochs,
             seed=seed,
             eval_every=eval_every,
@@ -263,8 +279,8 @@ class TrainingWorker(QObject):
         self.number = 0
         self.model: NormClassifier | None = None
         """The model trained (None until the process made it)."""
-        self.total = epochs * len(train_index)
-        self.control = RemoteControl(self._control, rate, paused)
+        self.total = epochs * len(kept(dataset.train.labels, per_label))
+        self.control = RemoteControl(trainer, rate, paused)  # not a method of self: no cycle
         self.progress = Progress(0, self.total, 0.0)
         """The newest progress the process sent."""
         self.shared: SharedProgress | None = None
@@ -282,8 +298,9 @@ class TrainingWorker(QObject):
         """Begin the run (once)."""
         self._trainer.share(self._dataset)
         self._running = True
-        self.number = self._trainer.start(
-            self, lambda number, data: self._request(number=number, data=data)
+        request = self._request
+        self.number = self.control.number = self._trainer.start(
+            self, lambda number, data: request(number=number, data=data)
         )
 
     @property
@@ -366,6 +383,3 @@ class TrainingWorker(QObject):
             self._running = False
             self._share = self._reading = None  # the copies' memory goes
             self.finished.emit()
-
-    def _control(self, method: str, args: tuple) -> None:
-        self._trainer.send(("control", self.number, method, args))

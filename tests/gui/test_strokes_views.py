@@ -4,8 +4,6 @@ declare firing maps), the Weights tab says its images are back-projections."""
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pytest
 
@@ -31,10 +29,6 @@ def open_asset(window, name: str) -> None:
     window.session.set_model(model, metadata, ASSETS / name)
 
 
-def training_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "hebbviz-training" and t.is_alive()]
-
-
 def test_the_detector_grid_follows_the_first_stage_of_a_run(window, mnist_dir, qtbot):
     window.session.set_dataset(open_dataset(mnist_dir, None))
     tabs, view = window.tabs, window.detector_view
@@ -56,7 +50,7 @@ def test_the_detector_grid_follows_the_first_stage_of_a_run(window, mnist_dir, q
     status = window.training_panel.status
     qtbot.waitUntil(lambda: status.text().startswith("First stage: "), timeout=2000)
     window.training.stop()
-    qtbot.waitUntil(lambda: not training_threads(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.training.trainer.idle, timeout=10_000)
     assert window.session.model.seen.sum() == 0  # stopped in the first stage
 
 
@@ -71,7 +65,7 @@ def test_a_step_in_the_first_stage_frames_the_winner(window, mnist_dir, qtbot):
     assert view.winner_box.isVisible() and view.patch.isVisible()
     assert f"unit {view.shown.winner}" in view.patch_text.text()
     window.training.stop()
-    qtbot.waitUntil(lambda: not training_threads(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.training.trainer.idle, timeout=10_000)
 
 
 @pytest.mark.parametrize("name, maps", [("default-strokes.npz", True), ("default-oja.npz", False)])

@@ -31,10 +31,6 @@ def controller(monkeypatch, qtbot):
     controller.shutdown()
 
 
-def training_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "hebbviz-training" and t.is_alive()]
-
-
 def live(kind: type) -> int:
     gc.collect()
     return sum(isinstance(o, kind) for o in gc.get_objects())
@@ -49,14 +45,14 @@ def test_a_run_trains_the_sessions_model_and_ends(controller, qtbot):
     assert controller.worker is None and model.seen.tolist() == [10] * 10
 
 
-def test_a_stop_mid_run_leaves_no_thread(controller, qtbot):
+def test_a_stop_mid_run_ends_the_run_and_learns_no_more(controller, qtbot):
     controller.start(SLOW)
     qtbot.waitUntil(lambda: controller.worker.model is controller.session.model, timeout=10_000)
     model = controller.session.model
     qtbot.waitUntil(lambda: model.seen.sum() >= 1, timeout=10_000)
     controller.stop()
     assert controller.worker is None and not controller.running
-    qtbot.waitUntil(lambda: not training_threads(), timeout=5000)
+    qtbot.waitUntil(lambda: controller.trainer.idle, timeout=5000)
     seen = int(model.seen.sum())
     qtbot.wait(150)
     assert model.seen.sum() == seen < 200
@@ -128,7 +124,7 @@ def test_a_hundred_start_stop_cycles_leave_no_workers_or_models_behind(
         controller.stop()
     assert joined == [], "the GUI thread waited for a worker"
     monkeypatch.setattr(threading.Thread, "join", original_join)
-    qtbot.waitUntil(lambda: not training_threads(), timeout=30_000)
+    qtbot.waitUntil(lambda: controller.trainer.idle, timeout=60_000)  # the process ended them
     qtbot.wait(50)  # deliver the ended runs' last signals (the workers' deleteLater)
     qtbot.waitUntil(lambda: live(TrainingWorker) <= 1, timeout=5000)
     assert live(TrainingWorker) <= 1
