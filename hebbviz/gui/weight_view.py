@@ -73,6 +73,8 @@ class WeightView(LiveView[WeightImages]):
         rows as tiles, or with ``one_label`` one chosen label's matrix."""
         self.read, self.classes, self.one_label = read, tuple(classes), one_label
         self._mosaic = None
+        if one_label:  # no label names along a matrix's rows (a mosaic before it had them)
+            self.heatmap.set_ticks([])
         self.label_choice.blockSignals(True)
         self.label_choice.clear()
         self.label_choice.addItems([f"label {name}" for name in self.classes])

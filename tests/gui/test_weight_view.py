@@ -111,3 +111,19 @@ def test_the_views_never_wait_for_the_model_lock(window, qtbot):
         release.set()
         holder.join()
     qtbot.waitUntil(lambda: view.redraws == before + 1, timeout=2000)
+
+
+def test_one_labels_matrix_shows_no_label_names_along_its_rows(qtbot):
+    """After every label's tiles (named along the rows), one label's matrix (itoh) has rows
+    that are units, not labels: the names go."""
+    model = MovingCentroids()
+    view = WeightView()
+    qtbot.addWidget(view)
+    show_rows(view, model)
+    view.show()
+    qtbot.waitUntil(lambda: view.redraws >= 1, timeout=2000)
+    left = view.heatmap.plot.getAxis("left")
+    assert [name for _, name in left._tickLevels[0]] == [str(d) for d in range(10)]
+    view.show_model(lambda labels: [np.zeros((5, 5))], [str(d) for d in range(10)], "", True)
+    qtbot.waitUntil(lambda: view.redraws >= 2, timeout=2000)
+    assert not left._tickLevels[0]
