@@ -93,7 +93,7 @@ class TrainingController(QObject):
         self._run = 0
         self._val_is_whole = False
         self._last_snapshot: Snapshot | None = None
-        self.trainer = Trainer(session.lock, self)
+        self.trainer = Trainer(session, self)
         """The session's training process."""
         self.evaluator = Evaluator(session, self)
         """Scores finished models on the validation split."""

@@ -43,13 +43,15 @@ class Trainer(QObject):
 
     Parameters
     ----------
-    lock : multiprocessing lock
-        The session's model lock.
+    owner : object with a ``lock``
+        The session, whose ``lock`` (a lock of :data:`CONTEXT`) guards its model. A process that
+        ends unexpectedly may end holding it, and nobody could take it again: the session then
+        gets a new one (the next run learns a new model; the old one nobody changes any more).
     """
 
-    def __init__(self, lock: object, parent: QObject | None = None) -> None:
+    def __init__(self, owner: object, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._lock = lock
+        self._owner = owner
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
         self._workers: dict[int, TrainingWorker] = {}
@@ -126,6 +128,10 @@ class Trainer(QObject):
             pass
         if self._workers and not self._process.is_alive():
             code = self._process.exitcode
+            if self._owner.lock.acquire(False):
+                self._owner.lock.release()
+            else:  # held by the ended process (or a moment by another thread: a new one is fine)
+                self._owner.lock = CONTEXT.Lock()
             for worker in self._workers.values():
                 worker.receive("error", f"The training process ended unexpectedly (code {code}).")
                 worker.receive("finished", worker.progress)
@@ -153,7 +159,7 @@ class Trainer(QObject):
     def _spawn(self) -> None:
         parent, child = CONTEXT.Pipe()
         process = CONTEXT.Process(
-            target=serve, args=(child, self._lock), name="hebbviz-training", daemon=True
+            target=serve, args=(child, self._owner.lock), name="hebbviz-training", daemon=True
         )
         process.start()
         child.close()

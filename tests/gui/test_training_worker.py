@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from types import SimpleNamespace
 
 import pytest
 from doubles import MovingCentroids, random_dataset
@@ -15,8 +16,7 @@ from hebbviz.gui.worker import Trainer, TrainingWorker
 
 @pytest.fixture
 def trainer(qtbot):
-    lock = multiprocessing.get_context("spawn").Lock()
-    opened = Trainer(lock)
+    opened = Trainer(SimpleNamespace(lock=multiprocessing.get_context("spawn").Lock()))
     yield opened
     opened.close(5.0)
 
@@ -75,7 +75,7 @@ def test_the_model_lock_holds_the_process_back(qtbot, trainer, dataset):
     try:
         qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
         asked = time.monotonic()
-        with trainer._lock:
+        with trainer._owner.lock:
             assert time.monotonic() - asked < 0.5
             time.sleep(0.05)  # a piece under way ends
             seen = int(worker.model.seen.sum())
@@ -125,3 +125,22 @@ def test_a_finished_runs_worker_and_memory_go_without_the_cycle_collector(qtbot,
         assert [ref() for ref in gone] == [None, None]
     finally:
         gc.enable()
+
+
+def test_a_process_that_dies_holding_the_lock_leaves_the_session_a_new_one(qtbot, trainer, dataset):
+    """Else teach mode, the evaluation and the next run would wait for it for ever."""
+    owner = trainer._owner
+    worker = start(trainer, dataset, epochs=10_000)
+    qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
+    held = owner.lock
+    process = trainer._process
+    process.kill()  # wherever it was; then make sure the lock looks held, as if mid-piece
+    process.join(5)
+    held.acquire()
+    qtbot.waitUntil(lambda: not worker.running, timeout=10_000)
+    assert owner.lock is not held
+    assert owner.lock.acquire(timeout=1)
+    owner.lock.release()
+    again = start(trainer, dataset)
+    qtbot.waitUntil(lambda: not again.running, timeout=60_000)
+    assert again.progress.seen == 300
