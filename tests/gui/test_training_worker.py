@@ -134,9 +134,9 @@ def test_a_process_that_dies_holding_the_lock_leaves_the_session_a_new_one(qtbot
     qtbot.waitUntil(lambda: worker.progress.seen > 0, timeout=60_000)
     held = owner.lock
     process = trainer._process
-    process.kill()  # wherever it was; then make sure the lock looks held, as if mid-piece
+    process.kill()  # mid-piece (holding the lock) or between pieces: then hold it here, as if
     process.join(5)
-    held.acquire()
+    held.acquire(timeout=0.5)
     qtbot.waitUntil(lambda: not worker.running, timeout=10_000)
     assert owner.lock is not held
     assert owner.lock.acquire(timeout=1)
