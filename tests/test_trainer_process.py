@@ -144,9 +144,13 @@ def test_controls_and_weight_labels_reach_the_run(session):
     assert newest is not None
     labels = share.pictures.buffer(newest[0])["labels"]
     assert labels[:3].tolist() == [2, 4, -1]
+    resumed = int(model.seen.sum())
+    assert resumed > 1, "resume did not reach the run"
     session.conn.send(("control", 7, "stop", ()))
     finished = session.messages("finished")[-1][2]
-    assert 1 < finished.seen < 300
+    assert finished.seen == int(model.seen.sum()) < 300, "stop did not end the run mid-way"
+    time.sleep(0.1)
+    assert int(model.seen.sum()) == finished.seen, "it learned after it was stopped"
     for block in share.blocks():
         block.unlink()
 
