@@ -139,8 +139,6 @@ class _Publisher:
         for key, array in arrays.items():
             np.copyto(live.arrays[key], array)
             setattr(model, key, live.arrays[key])
-        if any(a is not live.arrays[key] for key, a in model.arrays().items()):
-            raise RuntimeError(f"rule {model.rule}: arrays() does not return its attributes")
         skeleton = copy.copy(model)
         for key in arrays:
             setattr(skeleton, key, None)
@@ -153,7 +151,7 @@ class _Publisher:
             TripleBuffer({"labels": ((model.n_labels,), np.int64), **pictures}),
         )
         self._made.extend(block.name for block in share.blocks())
-        share.readable.write(arrays)  # the app never waits for the lock to answer a drawing
+        self.readable(model)  # the app never waits for the lock to answer a drawing
         self._send("prepared", share)
 
     def readable(self, model: NormClassifier) -> None:

@@ -179,14 +179,12 @@ class Trainer(QObject):
 
 class RemoteControl:
     """Pause, single steps, stop and the rate of one run (``number``, once started), asked of
-    the training process; the state as last asked for, for the window to show."""
+    the training process; whether it was last asked to pause, for the window to show."""
 
-    def __init__(self, trainer: Trainer, rate: float | None, paused: bool):
+    def __init__(self, trainer: Trainer, paused: bool):
         self._trainer = trainer
         self.number = 0
-        self.rate = rate
         self.paused = paused
-        self.stopping = False
 
     def _send(self, method: str, args: tuple) -> None:
         self._trainer.send(("control", self.number, method, args))
@@ -204,11 +202,9 @@ class RemoteControl:
         self._send("step", ())
 
     def stop(self) -> None:
-        self.stopping = True
         self._send("stop", ())
 
     def set_rate(self, rate: float | None) -> None:
-        self.rate = rate
         self._send("set_rate", (rate,))
 
 
@@ -286,7 +282,7 @@ class TrainingWorker(QObject):
         self.model: NormClassifier | None = None
         """The model trained (None until the process made it)."""
         self.total = epochs * len(kept(dataset.train.labels, per_label))
-        self.control = RemoteControl(trainer, rate, paused)  # not a method of self: no cycle
+        self.control = RemoteControl(trainer, paused)  # not a method of self: no cycle
         self.progress = Progress(0, self.total, 0.0)
         """The newest progress the process sent."""
         self.shared: SharedProgress | None = None
