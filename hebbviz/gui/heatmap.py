@@ -1,6 +1,6 @@
 """Heatmaps for arrays that change many times a second: tiles laid out in a mosaic, coloured
-here through a lookup table into an RGBA image, and shown by one pyqtgraph image item updated in
-place.
+here through a lookup table into a picture Qt draws as it is, and shown by one graphics item
+updated in place.
 
 Laying out and colouring here, in one compiled pass each, rather than handing pyqtgraph float
 data keeps a redraw of the weights' mosaic under a millisecond of the GUI thread: pyqtgraph would
@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pyqtgraph as pg
 from numba import njit
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from hebbviz.gui.style import diverging_colormap
@@ -93,15 +94,17 @@ def _place_tiles(tiles: np.ndarray, per_line: int, out: np.ndarray) -> None:
 
 
 def colour_table(colormap: pg.ColorMap) -> np.ndarray:
-    """``colormap`` as ``COLOURS`` RGBA entries and a last, transparent one (for NaN), packed
-    as uint32 in the byte order of an RGBA image."""
-    table = np.zeros((COLOURS + 1, 4), np.uint8)
-    table[:COLOURS] = colormap.getLookupTable(nPts=COLOURS, alpha=True)
-    return table.view(np.uint32).ravel()
+    """``colormap`` as ``COLOURS`` colours and a last, transparent one (for NaN), each a 32-bit
+    word in Qt's premultiplied ARGB format (``0xAARRGGBB``, colour scaled by its opacity)."""
+    rgba = np.zeros((COLOURS + 1, 4), np.uint32)
+    rgba[:COLOURS] = colormap.getLookupTable(nPts=COLOURS, alpha=True)
+    alpha = rgba[:, 3]
+    red, green, blue = (rgba[:, i] * alpha // 255 for i in range(3))
+    return alpha << 24 | red << 16 | green << 8 | blue
 
 
 def coloured(array: np.ndarray, levels: tuple[float, float], table: np.ndarray) -> np.ndarray:
-    """``array`` (2-D) as an RGBA image (h, w, 4) of uint8: values from ``levels[0]`` to
+    """``array`` (2-D) as a picture of the same shape: values from ``levels[0]`` to
     ``levels[1]`` through ``table`` (see :func:`colour_table`), clipped beyond, NaN
     transparent."""
     low, high = levels
@@ -109,7 +112,7 @@ def coloured(array: np.ndarray, levels: tuple[float, float], table: np.ndarray) 
     if array.dtype != np.float32:
         array = array.astype(np.float64, copy=False)
     _colour(array, low, (COLOURS - 1) / ((high - low) or 1.0), table, out)
-    return out.view(np.uint8).reshape(*array.shape, 4)
+    return out
 
 
 @njit(cache=True)  # keeps the GIL (see the module's docstring)
@@ -133,11 +136,46 @@ def warm_up() -> None:
         coloured(np.zeros((1, 1), dtype), (0.0, 1.0), np.zeros(COLOURS + 1, np.uint32))
 
 
-class ValueImage(pg.ImageItem):
-    """An image item showing coloured ``values``: what its pixels stand for, for a reader such as
-    the CSV export (the item itself holds the RGBA picture of them)."""
+class ValueImage(pg.GraphicsObject):
+    """A picture (see :func:`coloured`), one pixel per unit of the view, and the ``values`` it
+    shows, for a reader such as the CSV export."""
 
-    values: np.ndarray | None = None
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: np.ndarray | None = None
+        self._words: np.ndarray | None = None  # the picture's memory, which ``_image`` uses
+        self._image: QImage | None = None
+
+    def set_picture(self, words: np.ndarray, values: np.ndarray) -> None:
+        """Show ``words`` (a picture of ``values``, same shape, C-contiguous)."""
+        reshaped = self._words is None or self._words.shape != words.shape
+        if reshaped:
+            self.prepareGeometryChange()
+        rows, columns = words.shape
+        self._words, self.values = words, values
+        self._image = QImage(
+            words.data, columns, rows, 4 * columns, QImage.Format.Format_ARGB32_Premultiplied
+        )
+        if reshaped:
+            self.informViewBoundsChanged()
+        self.update()
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self.prepareGeometryChange()
+        self._words = self._image = self.values = None
+        self.informViewBoundsChanged()
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt's name)
+        if self._words is None:
+            return QRectF()
+        rows, columns = self._words.shape
+        return QRectF(0, 0, columns, rows)
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        if self._image is not None:
+            painter.drawImage(self.boundingRect(), self._image)
 
 
 class Heatmap(QWidget):
@@ -184,7 +222,7 @@ class Heatmap(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideAxis("bottom")
-        self.image = ValueImage(axisOrder="row-major")
+        self.image = ValueImage()
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(
             values=self.levels, colorMap=colormap, interactive=False, width=14
@@ -206,8 +244,7 @@ class Heatmap(QWidget):
             self._level = nice_level(self._level, array) if self._symmetric else 1.0
             levels = (-self._level, self._level) if self._symmetric else (0.0, self._level)
         levels = (float(levels[0]), float(levels[1]))
-        self.image.setImage(coloured(array, levels, self._table), autoLevels=False)
-        self.image.values = array
+        self.image.set_picture(coloured(array, levels, self._table), array)
         if levels != self.levels:
             self.levels = levels
             self.colorbar.setLevels(levels)
@@ -216,7 +253,7 @@ class Heatmap(QWidget):
 
     def clear(self) -> None:
         """Show nothing (until the next :meth:`set_image`)."""
-        self.array = self.image.values = None
+        self.array = None
         self.image.clear()
         self.hover.setText(" ")
 

@@ -109,11 +109,7 @@ def plot_table(view: pg.GraphicsView) -> str:
             x, height = np.broadcast_arrays(bar.opts["x"], bar.opts["height"])
             writer.writerows(zip(x.tolist(), height.tolist(), strict=True))
         return out.getvalue()
-    images = [
-        i.values if isinstance(i, ValueImage) else i.image
-        for i in items
-        if isinstance(i, pg.ImageItem) and i.image is not None
-    ]
+    images = [values for values in map(_image_values, items) if values is not None]
     if not images:
         raise HebbvizError("this plot holds no data to export as CSV")
     for n, image in enumerate(reversed(images)):  # the scene lists the last added first
@@ -121,6 +117,13 @@ def plot_table(view: pg.GraphicsView) -> str:
             writer.writerow([])
         writer.writerows(np.atleast_2d(image).tolist())
     return out.getvalue()
+
+
+def _image_values(item: object) -> np.ndarray | None:
+    """The values an image item shows (None: not an image item, or showing nothing)."""
+    if isinstance(item, ValueImage):
+        return item.values
+    return item.image if isinstance(item, pg.ImageItem) else None
 
 
 def _has_data(item: object) -> bool:

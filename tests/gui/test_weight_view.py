@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from doubles import MovingCentroids, random_split
 
 from hebbviz.gui.heatmap import COLOURS, colour_table, coloured, nice_level, tile_mosaic
@@ -29,13 +30,20 @@ def test_tile_mosaic_places_tiles_with_nan_gaps():
 
 def test_coloured_maps_levels_to_the_table_ends_and_nan_to_transparent():
     table = colour_table(diverging_colormap())
-    rgba = coloured(np.array([[-2.0, -1.0, 0.0], [1.0, 3.0, np.nan]]), (-1.0, 1.0), table)
-    assert rgba.shape == (2, 3, 4) and rgba.dtype == np.uint8
-    as_words = rgba.view(np.uint32)[..., 0]
-    assert as_words[0, 0] == as_words[0, 1] == table[0]  # below the low level: clipped
-    assert as_words[1, 0] == as_words[1, 1] == table[COLOURS - 1]
-    assert as_words[0, 2] == table[COLOURS // 2]  # zero: the middle colour
-    assert rgba[1, 2, 3] == 0 and (rgba[0, :, 3] == 255).all()  # NaN: transparent
+    words = coloured(np.array([[-2.0, -1.0, 0.0], [1.0, 3.0, np.nan]]), (-1.0, 1.0), table)
+    assert words.shape == (2, 3) and words.dtype == np.uint32
+    assert words[0, 0] == words[0, 1] == table[0]  # below the low level: clipped
+    assert words[1, 0] == words[1, 1] == table[COLOURS - 1]
+    assert words[0, 2] == table[COLOURS // 2]  # zero: the middle colour
+    assert words[1, 2] == 0 and (words[0] >> 24 == 255).all()  # NaN: transparent
+
+
+def test_colour_table_is_qt_premultiplied_argb():
+    colormap = pg.ColorMap([0.0, 1.0], [(255, 0, 0, 255), (0, 0, 255, 128)])
+    table = colour_table(colormap)
+    assert table[0] == 0xFFFF0000  # opaque red
+    assert table[COLOURS - 1] == 0x80000080  # half-opaque blue, its colour scaled by 128/255
+    assert table[COLOURS] == 0  # NaN: transparent
 
 
 def show_rows(view: WeightView, model: MovingCentroids) -> None:
@@ -127,3 +135,26 @@ def test_one_labels_matrix_shows_no_label_names_along_its_rows(qtbot):
     view.show_model(lambda labels: [np.zeros((5, 5))], [str(d) for d in range(10)], "", True)
     qtbot.waitUntil(lambda: view.redraws >= 2, timeout=2000)
     assert not left._tickLevels[0]
+
+
+def test_heatmap_paints_its_colours_where_the_values_are(qtbot):
+    from hebbviz.gui.heatmap import Heatmap
+
+    heatmap = Heatmap(lambda r, c, v: f"{v}")
+    qtbot.addWidget(heatmap)
+    heatmap.resize(400, 400)
+    heatmap.show()
+    heatmap.set_image(np.array([[-1.0, 1.0], [np.nan, 0.0]]), levels=(-1.0, 1.0))
+    picture = heatmap.graphics.grab().toImage()
+    view = heatmap.plot.vb
+    table = colour_table(diverging_colormap())
+
+    def shown(row: float, column: float) -> int:
+        point = view.mapViewToScene(pg.Point(column, row))
+        return picture.pixel(round(point.x()), round(point.y())) & 0xFFFFFF
+
+    background = picture.pixel(2, 2) & 0xFFFFFF
+    assert shown(0.5, 0.5) == table[0] & 0xFFFFFF  # -1: the low end
+    assert shown(0.5, 1.5) == table[COLOURS - 1] & 0xFFFFFF
+    assert shown(1.5, 1.5) == table[COLOURS // 2] & 0xFFFFFF
+    assert shown(1.5, 0.5) == background  # NaN: the view's background shows through
