@@ -36,10 +36,14 @@ Stroke = list[QPointF]
 
 
 def gray_image(pixels: np.ndarray) -> QImage:
-    """A QImage (8-bit grayscale, its own copy of the data) of a 2-D uint8 array."""
+    """A QImage (its own copy of the data) of a 2-D uint8 array of gray levels.
+
+    In 32-bit RGB: Qt scales and paints that about ten times faster than 8-bit grayscale (a
+    28x28 digit drawn 222 pixels wide: 0.1 ms instead of 1)."""
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     height, width = pixels.shape
-    return QImage(pixels.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
+    gray = QImage(pixels.data, width, height, width, QImage.Format.Format_Grayscale8)
+    return gray.convertToFormat(QImage.Format.Format_RGB32)
 
 
 def image_pixels(image: QImage) -> np.ndarray:
@@ -229,12 +233,15 @@ class Drawing:
         return [[middle + (p - centre) * scale for p in stroke] for stroke in strokes]
 
     def _render(self, side: int, strokes: list[Stroke]) -> np.ndarray:
-        image = QImage(side, side, QImage.Format.Format_Grayscale8)
+        # Qt paints into 32-bit RGB about 2.5x faster than into 8-bit grayscale (the same pixels
+        # after the conversion); framing runs in the answer's thread, which keeps Python's GIL
+        # while Qt paints, so the GUI thread waits that long
+        image = QImage(side, side, QImage.Format.Format_RGB32)
         image.fill(0)
         painter = QPainter(image)
         self.paint(painter, QRectF(0, 0, side, side), QColor(255, 255, 255), strokes, digit=True)
         painter.end()
-        return image_pixels(image)
+        return image_pixels(image.convertToFormat(QImage.Format.Format_Grayscale8))
 
     # -- framed -------------------------------------------------------------------------------
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtGui import QIcon, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QSizePolicy, QToolButton, QWidget
+
+from hebbviz.gui.drawing import gray_image
 
 CELL = QSize(66, 84)
 """Every button's size: a 48-pixel digit and a line of text under it (pixels)."""
@@ -14,9 +16,7 @@ CELL = QSize(66, 84)
 
 def digit_icon(image: np.ndarray, size: int = 56) -> QIcon:
     """A 28x28 uint8 digit (ink high) as a white-on-black icon."""
-    data = np.ascontiguousarray(image, dtype=np.uint8)
-    qimage = QImage(data.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-    return QIcon(QPixmap.fromImage(qimage).scaled(size, size))
+    return QIcon(QPixmap.fromImage(gray_image(image)).scaled(size, size))
 
 
 class Gallery(QWidget):
