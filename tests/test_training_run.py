@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from doubles import MovingCentroids, Started, random_split, wait_until
 
-from hebbviz.training_run import HOLD_S, PIECE_WALL_S, Step, fitted_piece
+from hebbviz import training_run
+from hebbviz.training_run import HOLD_S, PIECE_WALL_S, PUBLISH_S, Step, TrainingRun, fitted_piece
 
 
 @pytest.fixture
@@ -113,6 +114,23 @@ def test_weight_images_are_published_for_the_labels_asked_for(split):
     pictures = started.sink.pictures[-1]
     assert pictures.labels == (3, 5)
     assert [image.shape for image in pictures.images] == [(1, 28, 28)] * 2
+
+
+def test_pictures_keep_their_schedule_between_pieces_of_any_length(split, monkeypatch):
+    """A picture is due every ``PUBLISH_S`` on a fixed schedule: pieces of three quarters of
+    that give one picture per ``PUBLISH_S`` on average, not one every second piece."""
+    clock = {"now": 0.0}
+    monkeypatch.setattr(training_run.time, "perf_counter", lambda: clock["now"])
+    run = TrainingRun(MovingCentroids(), threading.Lock(), split, sink=None)
+    run.weight_labels = (0,)
+    pictures = 0
+    for _ in range(400):  # 300 periods
+        clock["now"] += 0.75 * PUBLISH_S
+        pictures += run._weights_due() is not None
+    assert 295 <= pictures <= 301
+    clock["now"] += 10 * PUBLISH_S  # after a long piece (or a pause): one picture, no burst
+    assert run._weights_due() is not None
+    assert run._weights_due() is None
 
 
 def test_validation_scores_a_copy_made_under_the_lock(split):
