@@ -8,7 +8,9 @@ the canvas with synthetic mouse events, as a user would, and measures:
 - ``max_stall_ms``: the longest gap between two ticks of a 5 ms heartbeat timer on the GUI thread
   (how long the GUI was ever unable to react);
 - ``latency_ms_p95``: from a stroke's mouse event to the norm bars updated with a drawing that
-  includes it, 95th percentile (median too).
+  includes it, 95th percentile (median too). (Before December 2026 an event counted as answered
+  at the first update of the bars after it, even one with an older drawing; see
+  :class:`Latencies`.)
 
 ``--soak SECONDS`` keeps the app training for that long, starting a new run (cycling the rules)
 whenever one finishes, and drawing a stroke every second; it reports the process's resident
@@ -141,6 +143,33 @@ def run_event_loop(seconds: float, done: Any = lambda: False) -> None:
     check.stop()
 
 
+class Latencies:
+    """Stroke-to-bars latencies: each stroke event waits for an answer to a drawing that
+    includes it, that is one of the same version or newer (versions only grow); an answer to an
+    older drawing, which a job started before the event shows, does not count for it.
+
+    Attributes
+    ----------
+    seconds : list of float
+        One per answered event.
+    pending : list of (int, float)
+        The events not answered yet: the drawing's version after each, and when it came.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self.pending: list[tuple[int, float]] = []
+
+    def event(self, version: int, moment: float) -> None:
+        """A stroke event at ``moment`` made the drawing's version ``version``."""
+        self.pending.append((version, moment))
+
+    def answered(self, version: int, moment: float) -> None:
+        """The bars show the answer to the drawing's version ``version`` from ``moment`` on."""
+        self.seconds.extend(moment - came for wanted, came in self.pending if wanted <= version)
+        self.pending = [(wanted, came) for wanted, came in self.pending if wanted > version]
+
+
 def _pen(canvas, on_event: Any, rest_moves: int = 0):  # noqa: ANN001, ANN202
     """A timer that draws strokes on ``canvas`` with mouse events, one every ``MOVE_MS``, and
     rests ``rest_moves`` ticks after each stroke; ``on_event(new_stroke)`` follows each event
@@ -220,25 +249,15 @@ def run_gui_bench(
 
     beats: list[float] = []
     heartbeat = heartbeat_timer(beats)
-    pending: list[float] = []  # times of stroke events not yet reflected in the bars
-    latencies: list[float] = []
-    show_norms = window.bars.set_norms
+    latencies = Latencies()
+    canvas = window.canvas
 
-    def timed_set_norms(norms: Any) -> None:
-        show_norms(norms)
-        if norms is not None:
-            now = time.perf_counter()
-            latencies.extend(now - t for t in pending)
-            pending.clear()
+    def answered(answer: Any) -> None:  # connected after the presenter: the bars show it now
+        if answer.norms is not None:
+            latencies.answered(answer.version, time.perf_counter())
 
-    window.bars.set_norms = timed_set_norms  # refresh_answer calls it through the attribute
-
-    def stroke_event(new_stroke: bool) -> None:
-        if new_stroke:
-            pending.clear()
-        pending.append(time.perf_counter())
-
-    pen = _pen(window.canvas, stroke_event)
+    window.answer.answers.answered.connect(answered)
+    pen = _pen(canvas, lambda new_stroke: latencies.event(canvas.version, time.perf_counter()))
 
     training.start(panel.settings())
     worker = training.worker
@@ -271,14 +290,14 @@ def run_gui_bench(
     app.processEvents()
 
     gaps = np.diff([began, *beats]) if beats else np.array([elapsed])
-    latency_ms = 1000 * np.array(latencies) if latencies else np.array([math.nan])
+    latency_ms = 1000 * np.array(latencies.seconds or [math.nan])
     model = window.session.model
     return {
         "fps": redraws / elapsed,
         "max_stall_ms": 1000 * float(gaps.max()),
         "latency_ms_p95": float(np.percentile(latency_ms, 95)),
         "latency_ms_median": float(np.median(latency_ms)),
-        "stroke_events": len(latencies) + len(pending),
+        "stroke_events": len(latencies.seconds) + len(latencies.pending),
         "gui_cpu_share": gui_cpu / elapsed,
         "gui_waiting_share": gui_waited / elapsed,
         "cpu_steal_share": stolen,

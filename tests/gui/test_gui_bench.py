@@ -32,3 +32,15 @@ def test_soak_needs_gui_and_a_positive_duration(capsys):
         assert main(["bench", *args]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "--soak" in err
+
+
+def test_latency_counts_only_answers_to_a_drawing_that_includes_the_event():
+    latencies = gui_bench.Latencies()
+    latencies.event(version=5, moment=1.0)
+    latencies.answered(version=4, moment=1.01)  # a job started before the event: not its answer
+    assert latencies.seconds == [] and latencies.pending == [(5, 1.0)]
+    latencies.event(version=6, moment=1.02)
+    latencies.answered(version=5, moment=1.05)
+    assert latencies.seconds == [1.05 - 1.0] and latencies.pending == [(6, 1.02)]
+    latencies.answered(version=9, moment=1.10)  # a newer drawing answers every earlier event
+    assert latencies.seconds == [1.05 - 1.0, 1.10 - 1.02] and latencies.pending == []
