@@ -126,6 +126,69 @@ def itoh_apply_update_numpy(
     w += (lr * y).T @ h - total
 
 
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def itoh_changes_product(h: np.ndarray, changes_t: np.ndarray, out: np.ndarray) -> None:
+    """Every label's learned change times its inputs, skipping the inputs that are zero.
+
+    Parameters
+    ----------
+    h : ndarray, shape (1 or n_labels, n, n_in)
+        The inputs of the learning layer (one set for every label, or one per label); ReLU
+        leaves about half of them zero.
+    changes_t : ndarray of float32, shape (n_labels, n_in, n_out)
+        Each label's change of its learning matrix since initialisation, transposed, so that the
+        weights of one input are contiguous (only the rows of non-zero inputs are read).
+    out : ndarray of float64, shape (n_labels, n, n_out)
+        Set to ``h @ changes_t``, summed in float64.
+    """
+    n_labels, n_in, n_out = changes_t.shape
+    for label in range(n_labels):
+        inputs = h[label if h.shape[0] > 1 else 0]
+        for i in range(inputs.shape[0]):
+            total = out[label, i]
+            total[:] = 0.0
+            for j in range(n_in):
+                value = np.float64(inputs[i, j])
+                if value != 0.0:
+                    row = changes_t[label, j]
+                    for k in range(n_out):
+                        total[k] += value * row[k]
+
+
+@njit(cache=True, nogil=True)
+def itoh_transposed_changes(weights: np.ndarray, start: np.ndarray, out: np.ndarray) -> None:
+    """Every learning matrix's change since ``start``, transposed, into ``out`` (float32).
+
+    ``weights`` (n_labels, n_layers, n, n), ``start`` (n_layers, n, n), ``out`` like
+    ``weights``: ``out[l, m] = (weights[l, m] - start[m]).T``. By 32 x 32 tiles, so that both
+    the rows read and the columns written stay in the cache (itoh's 46 MB: 30-45 ms, NumPy's
+    strided pass 65 ms).
+    """
+    tile = 32
+    n_labels, n_layers, rows, columns = weights.shape
+    for label in range(n_labels):
+        for layer in range(n_layers):
+            for top in range(0, rows, tile):
+                for left in range(0, columns, tile):
+                    for r in range(top, min(top + tile, rows)):
+                        for c in range(left, min(left + tile, columns)):
+                            out[label, layer, c, r] = (
+                                weights[label, layer, r, c] - start[layer, r, c]
+                            )
+
+
+def itoh_transposed_changes_numpy(weights: np.ndarray, start: np.ndarray, out: np.ndarray) -> None:
+    """NumPy twin of :func:`itoh_transposed_changes` (same arguments, same result)."""
+    np.subtract(
+        weights.transpose(0, 1, 3, 2), start.transpose(0, 2, 1), out=out, casting="same_kind"
+    )
+
+
+def itoh_changes_product_numpy(h: np.ndarray, changes_t: np.ndarray, out: np.ndarray) -> None:
+    """NumPy twin of :func:`itoh_changes_product` (same arguments, same result)."""
+    np.matmul(h.astype(np.float64), changes_t.astype(np.float64), out=out)
+
+
 # ---------------------------------------------------------------------------------------------
 # oja / sanger: subspace rules
 # ---------------------------------------------------------------------------------------------
@@ -483,6 +546,9 @@ def warm_up() -> None:
         tiny = np.zeros((2, 3), dtype)
         itoh_block_corrections(tiny, np.zeros((2, 2), dtype), np.zeros(2, dtype), 1e-3, 1e-3, False)
         itoh_apply_update(np.zeros((3, 3), dtype), tiny, tiny, 1e-3, 1e-3)
+        itoh_changes_product(tiny[None], np.zeros((1, 3, 2), np.float32), np.zeros((1, 2, 2)))
+        square = np.zeros((1, 1, 2, 2), dtype)
+        itoh_transposed_changes(square, square[0], np.zeros(square.shape, np.float32))
     for subspace_pass in (oja_pass, sanger_pass):
         subspace_pass(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))
     competitive_pass(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))

@@ -96,7 +96,8 @@ class ModelShare:
     arrays : SharedArrays
         The model's arrays, learned in place by the run.
     readable : TripleBuffer
-        Copies of them now and then, to answer drawings with.
+        Copies now and then to answer drawings with
+        (``NormClassifier.answering_arrays``).
     pictures : TripleBuffer
         The weight images asked for: one array per label (key ``str(label)``) and ``labels``,
         the labels written (-1 after them).
@@ -147,7 +148,7 @@ class _Publisher:
         self._share = share = ModelShare(
             skeleton,
             live,
-            TripleBuffer(live.layout),
+            TripleBuffer(type(model).answering_layout(model.params())),
             TripleBuffer({"labels": ((model.n_labels,), np.int64), **pictures}),
         )
         self._made.extend(block.name for block in share.blocks())
@@ -161,7 +162,7 @@ class _Publisher:
                 f"rule {model.rule} replaced an array instead of changing it in place, so the "
                 "app would not see what it learns"
             )
-        self._share.readable.write(arrays)
+        self._share.readable.write(model.answering_arrays())
 
     def pictured(self, weights: WeightImages) -> None:
         labels = np.full(self._share.skeleton.n_labels, -1, dtype=np.int64)

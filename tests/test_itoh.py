@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
@@ -148,6 +149,27 @@ def test_copy_is_independent_and_shares_only_frozen_layers() -> None:
     assert model.seen.sum() == 0 and twin.seen[1] == 4
     assert twin.first_weight is model.first_weight
     assert twin.weights is not model.weights
+
+
+@pytest.mark.parametrize("hidden_layers", [2, 3])
+def test_a_copy_for_answering_answers_as_the_networks_do(hidden_layers: int) -> None:
+    """Its changes in float32 (see ``answering_arrays``): the same winners, norms within 1e-7."""
+    model = ItohNetworks(hidden_layers=hidden_layers, lr=1e-4)
+    model.learn_many(_digits(200), np.arange(200) % 10)
+    layout = ItohNetworks.answering_layout(model.params())
+    arrays = model.answering_arrays()
+    assert {k: (a.shape, a.dtype) for k, a in arrays.items()} == layout
+    assert arrays["changes_t"].dtype == np.float32 and "weights" not in arrays
+    form = copy.copy(model)
+    form.weights = None
+    for key, array in arrays.items():
+        setattr(form, key, array)
+    test = _digits(100, seed=5)
+    exact, answered = model.label_norms(test), form.label_norms(test)
+    np.testing.assert_allclose(answered, exact, rtol=1e-7)
+    assert (answered.argmax(axis=1) == exact.argmax(axis=1)).all()
+    form.changes_t = form.changes_t * 2  # it reads the changes, not the matrices
+    assert not np.allclose(form.label_norms(test), exact, rtol=1e-7)
 
 
 def test_set_arrays_rejects_wrong_keys_and_shapes() -> None:

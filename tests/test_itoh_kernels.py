@@ -1,5 +1,5 @@
-"""The itoh kernels (corrections, one-pass update) agree with their NumPy twins and with the
-one-image rule."""
+"""The itoh kernels (corrections, one-pass update, the answering copy's changes and products)
+agree with their NumPy twins and with the one-image rule."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from hebbviz.kernels import (
     itoh_apply_update_numpy,
     itoh_block_corrections,
     itoh_block_corrections_numpy,
+    itoh_changes_product,
+    itoh_changes_product_numpy,
+    itoh_transposed_changes,
+    itoh_transposed_changes_numpy,
     warm_up,
 )
 
@@ -104,3 +108,27 @@ def test_warm_up_compiles_without_error() -> None:
     warm_up()
     assert itoh_block_corrections.signatures
     assert itoh_apply_update.signatures
+
+
+@pytest.mark.parametrize("per_label", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_changes_product_agrees_with_numpy_twin(per_label: bool, dtype: type) -> None:
+    rng = np.random.default_rng(3)
+    labels, n = 4, 3
+    h = np.maximum(rng.normal(size=(labels if per_label else 1, n, WIDTH)), 0).astype(dtype)
+    assert (h == 0).mean() > 0.3  # the kernel skips the zero inputs
+    changes_t = rng.normal(size=(labels, WIDTH, WIDTH + 7)).astype(np.float32)
+    kernel, twin = np.full((labels, n, WIDTH + 7), np.nan), np.empty((labels, n, WIDTH + 7))
+    itoh_changes_product(h, changes_t, kernel)
+    itoh_changes_product_numpy(h, changes_t, twin)
+    np.testing.assert_allclose(kernel, twin, rtol=1e-9, atol=1e-9)
+
+
+def test_transposed_changes_agree_with_numpy_twin() -> None:
+    rng = np.random.default_rng(4)
+    weights, start = rng.normal(size=(3, 2, 70, 70)), rng.normal(size=(2, 70, 70))
+    kernel, twin = np.empty(weights.shape, np.float32), np.empty(weights.shape, np.float32)
+    itoh_transposed_changes(weights, start, kernel)
+    itoh_transposed_changes_numpy(weights, start, twin)
+    np.testing.assert_array_equal(kernel, twin)
+    assert kernel[2, 1, 5, 9] == np.float32(weights[2, 1, 9, 5] - start[1, 9, 5])

@@ -185,6 +185,17 @@ class NormClassifier(ABC):
         """
         return {key: (a.shape, a.dtype) for key, a in cls(**params).arrays().items()}
 
+    @classmethod
+    def answering_layout(cls, params: dict[str, Any]) -> Layout:
+        """The layout of :meth:`answering_arrays` (by default :meth:`array_layout`)."""
+        return cls.array_layout(params)
+
+    def answering_arrays(self) -> dict[str, np.ndarray]:
+        """What a copy made to answer drawings while a run trains needs (the app sets them on a
+        model without its arrays; see :mod:`hebbviz.trainer_process`): by default
+        :meth:`arrays`. A rule may give a lighter form that :meth:`label_norms` also reads."""
+        return self.arrays()
+
     def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
         """Restore the learned state: copied into the model's own arrays where it has them (so
         that another process mapping them sees it, see :mod:`hebbviz.trainer_process`), else
