@@ -9,12 +9,16 @@ newest request when it starts: a request while a job runs is served, with the dr
 at the newest request, as soon as that job ends, in the lane's thread (waiting first for the GUI
 thread to take the answer before asking for the next cost on a busy machine about 6 ms on
 average and 40 ms in the slowest tenth of the answers: the GUI thread was then painting, or
-waiting for a core).
+waiting for a core). A screen shows at most about 60 pictures a second, so answers start at
+most every ``ANSWER_S``: a pen reports about 100 positions a second, and answering each of them
+took the CPU that training needs on a quiet machine (itoh learned 1,357-1,534 images a second
+while drawing instead of 1,658-2,255).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +30,9 @@ from hebbviz.gui.background import Lane
 from hebbviz.gui.canvas import DrawingCanvas
 from hebbviz.gui.session import Session
 from hebbviz.gui.training_controller import TrainingController
+
+ANSWER_S = 1 / 60
+"""The least time between the starts of two answers (seconds): a 60 Hz screen's frame."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ class Answers(QObject):
         self._unanswered = 0  # jobs given to the lane whose outcome has not come back
         self._newest: Callable[[], Outcome] | None = None  # what the waiting job will answer
         self._handover = threading.Lock()  # between the GUI thread and the lane's
+        self._started = 0.0  # when the lane's thread last took a request
 
     def pending(self) -> bool:
         """Whether an answer is being computed or waits to be."""
@@ -113,9 +121,11 @@ class Answers(QObject):
             self._lane.submit(self._answer_newest, self._ended, self._ended_badly)
 
     def _answer_newest(self) -> Outcome:
-        """In the lane's thread: answer the newest request."""
+        """In the lane's thread: answer the newest request, at most every ``ANSWER_S``."""
+        time.sleep(max(0.0, self._started + ANSWER_S - time.perf_counter()))
         with self._handover:
             answer, self._newest = self._newest, None
+        self._started = time.perf_counter()
         return answer()
 
     def finish(self, timeout: float) -> bool:

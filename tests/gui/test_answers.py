@@ -8,22 +8,23 @@ import time
 from doubles import MovingCentroids
 from PySide6.QtCore import QPointF
 
-from hebbviz.gui.answers import Answers
+from hebbviz.gui.answers import ANSWER_S, Answers
 from hebbviz.gui.canvas import DrawingCanvas
 from hebbviz.gui.preferences import Preferences
 from hebbviz.gui.session import Session
 
 
 class SlowCentroids(MovingCentroids):
-    """Takes 0.1 s to answer, and notes when each answer started."""
+    """Takes ``seconds`` to answer, and notes when each answer started."""
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float = 0.1) -> None:
         super().__init__()
+        self.seconds = seconds
         self.started: list[float] = []
 
     def label_norms(self, images):  # noqa: ANN001, ANN201
         self.started.append(time.perf_counter())
-        time.sleep(0.1)
+        time.sleep(self.seconds)
         return super().label_norms(images)
 
 
@@ -34,15 +35,21 @@ class NoRun:
         return None
 
 
-def test_the_newest_request_is_answered_as_soon_as_the_running_answer_ends(qtbot):
+def answering(qtbot, model: SlowCentroids) -> tuple[Answers, DrawingCanvas]:
+    """Answers to a canvas with a stroke on it, from ``model``, without a run."""
     session = Session(Preferences(remember=False))
-    session.model = model = SlowCentroids()
+    session.model = model
     canvas = DrawingCanvas()
     qtbot.addWidget(canvas)
+    canvas.drawing.begin(QPointF(0.3, 0.3))
+    canvas.drawing.extend(QPointF(0.5, 0.6))
+    return Answers(session, NoRun(), canvas, lambda: False), canvas
+
+
+def test_the_newest_request_is_answered_as_soon_as_the_running_answer_ends(qtbot):
+    model = SlowCentroids()
+    answers, canvas = answering(qtbot, model)
     drawing = canvas.drawing
-    drawing.begin(QPointF(0.3, 0.3))
-    drawing.extend(QPointF(0.5, 0.6))
-    answers = Answers(session, NoRun(), canvas, lambda: False)
     answered = []
     answers.answered.connect(answered.append)
 
@@ -59,3 +66,15 @@ def test_the_newest_request_is_answered_as_soon_as_the_running_answer_ends(qtbot
     assert answered[1].version == newest  # the requests in between: answered by the newest
     assert not answers.pending()
     assert answers.finish(1.0)
+
+
+def test_answers_start_at_most_once_a_screen_frame(qtbot):
+    model = SlowCentroids(seconds=0.001)
+    answers, canvas = answering(qtbot, model)
+    began = time.perf_counter()
+    while time.perf_counter() - began < 0.3:  # a pen reporting a position every 2 ms
+        canvas.drawing.extend(QPointF(0.3 + time.perf_counter() - began, 0.5))
+        answers.request()
+        time.sleep(0.002)
+    assert 5 <= len(model.started) <= 0.3 / ANSWER_S + 1  # a 60 Hz screen's pace
+    qtbot.waitUntil(lambda: not answers.pending(), timeout=5000)
