@@ -6,13 +6,14 @@ the GUI thread, that time is missing from painting the heatmaps and following th
 busy machine the GUI thread does not get it back. Here each answer is a job of
 a :class:`~hebbviz.gui.background.Lane`, at most one running and one waiting, which answers the
 newest request when it starts: a request while a job runs is served, with the drawing as it was
-at the newest request, as soon as that job ends, in the lane's thread (waiting first for the GUI
-thread to take the answer before asking for the next cost on a busy machine about 6 ms on
-average and 40 ms in the slowest tenth of the answers: the GUI thread was then painting, or
-waiting for a core). A screen shows at most about 60 pictures a second, so answers start at
-most every ``ANSWER_S``: a pen reports about 100 positions a second, and answering each of them
-took the CPU that training needs on a quiet machine (itoh learned 1,357-1,534 images a second
-while drawing instead of 1,658-2,255).
+at the newest request, as soon as that job ends, in the lane's thread. (Asking for the next
+answer only once the GUI thread had taken the last one cost about 6 ms on average on a busy
+machine, 40 ms in the slowest tenth: the GUI thread was painting, or waiting for a core.)
+
+A screen shows at most about 60 pictures a second, so answers start at most every
+``ANSWER_S``: a pen reports about 100 positions a second, and answering every one of them back
+to back took the CPU that training needs (quiet itoh while drawing: 1,357-1,534 images a second
+without the limit, 2,523-2,665 with it).
 """
 
 from __future__ import annotations
