@@ -6,6 +6,9 @@ Laying out and colouring here, in one compiled pass each, rather than handing py
 data keeps a redraw of the weights' mosaic under a millisecond of the GUI thread: pyqtgraph would
 rescale the floats, look the colours up and mask the NaN gaps in separate NumPy passes (about
 5 ms for oja's 320 tiles, most of a frame's budget while the GUI shares the CPU with training).
+The picture's pixels are 32-bit words in Qt's premultiplied ARGB format, the one its painter
+draws without converting: itoh's 784 x 784 picture scaled into its view takes about 0.3 ms
+instead of 1.2 ms as pyqtgraph's RGBA image.
 
 These kernels keep the GIL while they run, unlike the training kernels: they are short and run on
 the GUI thread, and one that let the GIL go had to wait to get it back from the training thread,
