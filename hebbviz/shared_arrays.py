@@ -20,7 +20,7 @@ import os
 import secrets
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -127,12 +127,21 @@ class TripleBuffer:
     def write(self, arrays: Mapping[str, np.ndarray]) -> None:
         """Copy ``arrays`` (a part of the layout's keys, or all) into the oldest buffer, then
         make it the newest (the writer's side)."""
+
+        def copy(buffer: dict[str, np.ndarray]) -> None:
+            for key, array in arrays.items():
+                np.copyto(buffer[key], array)
+
+        self.fill(copy)
+
+    def fill(self, write: Callable[[dict[str, np.ndarray]], None]) -> None:
+        """Let ``write`` fill the oldest buffer in place (views of its arrays, as
+        :meth:`buffer`), then make it the newest (the writer's side)."""
         shared = self.block.arrays
         index = (int(shared["newest"]) + 1) % BUFFERS
         sequence = shared["sequence"]
         sequence[index] += 1  # odd: being written
-        for key, array in arrays.items():
-            np.copyto(shared[f"{index}/{key}"], array)
+        write(self.buffer(index))
         sequence[index] += 1
         shared["newest"][...] = index
 

@@ -97,7 +97,7 @@ class ModelShare:
         The model's arrays, learned in place by the run.
     readable : TripleBuffer
         Copies now and then to answer drawings with
-        (``NormClassifier.answering_arrays``).
+        (``NormClassifier.copy_for_answering``).
     pictures : TripleBuffer
         The weight images asked for: one array per label (key ``str(label)``) and ``labels``,
         the labels written (-1 after them).
@@ -162,7 +162,7 @@ class _Publisher:
                 f"rule {model.rule} replaced an array instead of changing it in place, so the "
                 "app would not see what it learns"
             )
-        self._share.readable.write(model.answering_arrays())
+        self._share.readable.fill(model.copy_for_answering)
 
     def pictured(self, weights: WeightImages) -> None:
         labels = np.full(self._share.skeleton.n_labels, -1, dtype=np.int64)

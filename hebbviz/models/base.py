@@ -187,14 +187,17 @@ class NormClassifier(ABC):
 
     @classmethod
     def answering_layout(cls, params: dict[str, Any]) -> Layout:
-        """The layout of :meth:`answering_arrays` (by default :meth:`array_layout`)."""
+        """The layout of what :meth:`copy_for_answering` writes (by default
+        :meth:`array_layout`)."""
         return cls.array_layout(params)
 
-    def answering_arrays(self) -> dict[str, np.ndarray]:
-        """What a copy made to answer drawings while a run trains needs (the app sets them on a
-        model without its arrays; see :mod:`hebbviz.trainer_process`): by default
-        :meth:`arrays`. A rule may give a lighter form that :meth:`label_norms` also reads."""
-        return self.arrays()
+    def copy_for_answering(self, out: dict[str, np.ndarray]) -> None:
+        """Write into ``out`` (arrays of :meth:`answering_layout`) what a copy made to answer
+        drawings while a run trains needs (the app sets them on a model without its arrays;
+        see :mod:`hebbviz.trainer_process`): by default :meth:`arrays`. A rule may write a
+        lighter form that :meth:`label_norms` also reads."""
+        for key, array in self.arrays().items():
+            np.copyto(out[key], array)
 
     def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
         """Restore the learned state: copied into the model's own arrays where it has them (so

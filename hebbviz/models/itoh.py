@@ -113,7 +113,7 @@ class ItohNetworks(NormClassifier):
     seen, diverged : ndarray, shape (n_labels,)
         See :class:`~hebbviz.models.base.NormClassifier`.
     changes_t : ndarray of float32, shape (n_labels, H - 1, 784, 784), or None
-        Only in a copy made to answer drawings (see :meth:`answering_arrays`), whose
+        Only in a copy made to answer drawings (see :meth:`copy_for_answering`), whose
         ``weights`` are None.
 
     Notes
@@ -305,7 +305,7 @@ class ItohNetworks(NormClassifier):
     def _hidden(self, last: np.ndarray, layer: int) -> np.ndarray:
         """Every label's product of learning matrix ``layer`` with ``last`` (shape (1 or
         n_labels, n, 784)): from the matrices, or in a copy made to answer drawings (see
-        :meth:`answering_arrays`) from the frozen start and each label's change."""
+        :meth:`copy_for_answering`) from the frozen start and each label's change."""
         if self.weights is not None:
             return np.matmul(last, self.weights[:, layer].transpose(0, 2, 1))
         changed = np.empty((self.n_labels, *last.shape[1:]))
@@ -320,9 +320,9 @@ class ItohNetworks(NormClassifier):
         shape, _ = layout.pop("weights")
         return {"changes_t": (shape, np.dtype(np.float32)), **layout}
 
-    def answering_arrays(self) -> dict[str, np.ndarray]:
+    def copy_for_answering(self, out: dict[str, np.ndarray]) -> None:
         """:meth:`arrays` with each learning matrix's change since initialisation, transposed
-        and in float32, in place of the matrices (``changes_t``).
+        and in float32, in place of the matrices (``changes_t``), written into ``out``.
 
         An answer to a drawing then reads a quarter of the memory: half the bytes, and only the
         rows of the inputs that are not zero (ReLU zeroes about half). The change is small
@@ -333,9 +333,9 @@ class ItohNetworks(NormClassifier):
         transposition), so a run makes it about half as often (see ``COPY_SHARE``).
         """
         arrays = self.arrays()
-        changes_t = np.empty(self.weights.shape, np.float32)
-        itoh_transposed_changes(arrays.pop("weights"), self.hidden_init, changes_t)
-        return {"changes_t": changes_t, **arrays}
+        itoh_transposed_changes(arrays.pop("weights"), self.hidden_init, out["changes_t"])
+        for key, array in arrays.items():
+            np.copyto(out[key], array)
 
     def weight_images(self, label: int, layer: int = 0) -> np.ndarray:
         """The change of ``label``'s learning matrix ``layer`` since initialisation, (784, 784).
