@@ -278,7 +278,6 @@ class TrainingWorker(QObject):
             paused=paused,
         )
         self._dataset = dataset
-        self.number = 0
         self.model: NormClassifier | None = None
         """The model trained (None until the process made it)."""
         self.total = epochs * len(kept(dataset.train.labels, per_label))
@@ -301,7 +300,7 @@ class TrainingWorker(QObject):
         self._trainer.share(self._dataset)
         self._running = True
         request = self._request
-        self.number = self.control.number = self._trainer.start(
+        self.control.number = self._trainer.start(
             self, lambda number, data: request(number=number, data=data)
         )
 
@@ -327,7 +326,7 @@ class TrainingWorker(QObject):
     @weight_labels.setter
     def weight_labels(self, labels: tuple[int, ...]) -> None:
         self._labels = tuple(labels)
-        self._trainer.send(("labels", self.number, self._labels))
+        self._trainer.send(("labels", self.control.number, self._labels))
 
     @property
     def weights(self) -> WeightImages | None:
