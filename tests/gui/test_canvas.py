@@ -99,6 +99,20 @@ def test_a_pen_draws_a_stroke(canvas):
     assert ink[200, 60:340].min() == 255  # one continuous horizontal stroke
 
 
+def test_framing_reads_the_drawing_as_a_fine_rendering_would(canvas, draw):
+    """The drawing is rendered for framing at ``RENDER_SIDE`` pixels (cheap); the framed digit
+    is what a 560-pixel rendering gives, within 2 gray levels on average and 32 at most."""
+    from hebbviz.preprocess import frame_drawing
+
+    for strokes in (SEVEN, [[(0.5 + 0.2 * np.sin(a), 0.5 - 0.3 * np.cos(a)) for a in range(7)]]):
+        canvas.clear()
+        draw(canvas, strokes)
+        drawing = canvas.drawing
+        fine = frame_drawing(drawing._render(560, drawing._at_full_size(drawing.strokes)))
+        difference = np.abs(canvas.framed_image().astype(int) - fine)
+        assert difference.mean() < 2 and difference.max() < 32
+
+
 def test_a_shown_digit_is_framed_back_to_itself(canvas, mnist_dir):
     from hebbviz.data.sources import open_folder
 
