@@ -115,11 +115,12 @@ class Answers(QObject):
         if not isValid(self):  # the window closed while the job ran: nobody to tell
             return
         self._running = False
+        if generation == self._generation and isinstance(outcome, Answer):
+            self.canvas.keep_framing(outcome.version, outcome.image)
+        if self._again:  # the next answer is computed while this one is shown
+            self.request()
         if generation == self._generation:
             if isinstance(outcome, Answer):
-                self.canvas.keep_framing(outcome.version, outcome.image)
                 self.answered.emit(outcome)
             else:
                 self.failed.emit(f"Cannot answer the drawing: {type(outcome).__name__}: {outcome}")
-        if self._again:
-            self.request()
