@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from typing import Any
 
@@ -362,6 +363,7 @@ def run_gui_soak(
     pen = _pen(window.canvas, lambda new_stroke: None, SOAK_STROKE_MS // MOVE_MS)
     runs = {"started": 0, "finished": 0}
     seen = {"images": 0}
+    training_pids: dict[str, tuple[int, ...]] = {"now": ()}
 
     def start_next() -> None:
         panel.rule_choice.setCurrentText(rules[runs["started"] % len(rules)])
@@ -369,6 +371,7 @@ def run_gui_soak(
         panel.epochs.setValue(1)
         if training.start(panel.settings()):
             runs["started"] += 1
+            training_pids["now"] = training.trainer.pids()
 
     def on_ended(progress: Any) -> None:
         seen["images"] += progress.seen
@@ -380,20 +383,23 @@ def run_gui_soak(
     began, ticks = time.perf_counter(), _cpu_ticks()
     settle, span = min(SOAK_SETTLE_S, seconds / 4), min(SOAK_WINDOW_S, seconds / 4)
     memory: list[tuple[float, float]] = []  # (seconds into the soak, resident MB)
-    reader = QTimer()
-    reader.setInterval(1000)
-    reader.timeout.connect(
-        lambda: memory.append((time.perf_counter() - began, resident_mb(*training.trainer.pids())))
-    )
+    stop = threading.Event()
+
+    def read_memory() -> None:  # not on the GUI thread: there, under load, reading both
+        while not stop.wait(1.0):  # processes' memory from /proc was among the longest stalls
+            memory.append((time.perf_counter() - began, resident_mb(*training_pids["now"])))
+
+    reader = threading.Thread(target=read_memory, name="hebbviz-soak-memory", daemon=True)
     heartbeat.start()
-    reader.start()
     pen.start()
     start_next()
+    reader.start()
     run_event_loop(seconds)
     elapsed, stolen = time.perf_counter() - began, steal_share(ticks)
+    stop.set()
+    reader.join()
     rss_start = float(np.median([mb for t, mb in memory if settle <= t < settle + span]))
     rss_end = float(np.median([mb for t, mb in memory if t >= elapsed - span]))
-    reader.stop()
     pen.stop()
     heartbeat.stop()
     training.ended.disconnect(on_ended)
