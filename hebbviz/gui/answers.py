@@ -115,12 +115,12 @@ class Answers(QObject):
         if not isValid(self):  # the window closed while the job ran: nobody to tell
             return
         self._running = False
-        if generation == self._generation and isinstance(outcome, Answer):
-            self.canvas.keep_framing(outcome.version, outcome.image)
+        answer = outcome if generation == self._generation else None  # else: forgotten
+        if isinstance(answer, Answer):
+            self.canvas.keep_framing(answer.version, answer.image)
         if self._again:  # the next answer is computed while this one is shown
             self.request()
-        if generation == self._generation:
-            if isinstance(outcome, Answer):
-                self.answered.emit(outcome)
-            else:
-                self.failed.emit(f"Cannot answer the drawing: {type(outcome).__name__}: {outcome}")
+        if isinstance(answer, Answer):
+            self.answered.emit(answer)
+        elif answer is not None:
+            self.failed.emit(f"Cannot answer the drawing: {type(answer).__name__}: {answer}")

@@ -36,7 +36,6 @@ digit is then what a 560-pixel rendering gives within about 1 gray level on aver
 16-18 of 255, at the edges), and framing takes half as long as at 280 (a long stroke 1.5-2 ms
 instead of 3-5, Python's GIL held while Qt paints): half of an oja answer's time."""
 
-
 Stroke = list[QPointF]
 
 

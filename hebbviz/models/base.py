@@ -194,10 +194,11 @@ class NormClassifier(ABC):
     def copy_for_answering(self, out: dict[str, np.ndarray]) -> None:
         """Write into ``out`` (arrays of :meth:`answering_layout`) what a copy made to answer
         drawings while a run trains needs (the app sets them on a model without its arrays;
-        see :mod:`hebbviz.trainer_process`): by default :meth:`arrays`. A rule may write a
-        lighter form that :meth:`label_norms` also reads."""
+        see :mod:`hebbviz.trainer_process`): here every array of :meth:`arrays` that ``out``
+        has. A rule may write a lighter form that :meth:`label_norms` also reads."""
         for key, array in self.arrays().items():
-            np.copyto(out[key], array)
+            if key in out:
+                np.copyto(out[key], array)
 
     def set_arrays(self, arrays: dict[str, np.ndarray]) -> None:
         """Restore the learned state: copied into the model's own arrays where it has them (so

@@ -332,10 +332,8 @@ class ItohNetworks(NormClassifier):
         5.1-5.3 ms instead of 7.2-9.4). Making it takes about twice a plain copy (the
         transposition), so a run makes it about half as often (see ``COPY_SHARE``).
         """
-        arrays = self.arrays()
-        itoh_transposed_changes(arrays.pop("weights"), self.hidden_init, out["changes_t"])
-        for key, array in arrays.items():
-            np.copyto(out[key], array)
+        itoh_transposed_changes(self.weights, self.hidden_init, out["changes_t"])
+        super().copy_for_answering(out)  # the arrays kept as they are
 
     def weight_images(self, label: int, layer: int = 0) -> np.ndarray:
         """The change of ``label``'s learning matrix ``layer`` since initialisation, (784, 784).
