@@ -97,9 +97,14 @@ def test_the_status_bar_follows_training(panel, window, qtbot):
     panel.start_button.click()
     worker = window.training.worker
     qtbot.waitUntil(lambda: 20 <= worker.progress.seen < worker.total, timeout=60_000)
+
+    def learned() -> int:
+        count = re.search(r"([\d,]+) images learned", window.model_label.full_text())
+        return int(count.group(1).replace(",", "")) if count else 0
+
+    # the first refresh may read the model before the run's is the session's: the next counts
     qtbot.waitUntil(lambda: "Model: training" in window.model_label.full_text(), timeout=2000)
-    learned = re.search(r"([\d,]+) images learned", window.model_label.full_text())
-    assert learned and int(learned.group(1).replace(",", "")) > 0, window.model_label.full_text()
+    qtbot.waitUntil(lambda: learned() > 0, timeout=5000)
     panel.pause()
     qtbot.waitUntil(lambda: "training, paused" in window.model_label.full_text(), timeout=2000)
     panel.pause(False)
