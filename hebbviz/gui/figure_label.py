@@ -15,7 +15,7 @@ import io
 import shiboken6
 from PIL import Image
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtGui import QHideEvent, QImage, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from hebbviz.gui.background import run_in_background
@@ -83,6 +83,16 @@ class FigureLabel(QLabel):
         super().resizeEvent(event)
         self._fit()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        """Fit what changed while hidden (nothing is scaled for nobody to see)."""
+        super().showEvent(event)
+        if self.fitted is None:
+            self._fit()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
+        super().hideEvent(event)
+        self._refit.stop()
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override: the image does not set the size)
         return QSize(400, 300)
 
@@ -92,10 +102,11 @@ class FigureLabel(QLabel):
         return self.minimumSize()
 
     def _fit(self) -> None:
-        """Show the image roughly scaled to the label now; the smooth scaling follows."""
+        """Show the image roughly scaled to the label now; the smooth scaling follows (once
+        shown: a hidden label, another tab's or a closed window's, waits for its show)."""
         self._generation += 1
         self.fitted = None
-        if self.image is None:
+        if self.image is None or not self.isVisible():
             self._refit.stop()
             self.setPixmap(QPixmap())
             return

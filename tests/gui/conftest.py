@@ -3,8 +3,10 @@ thread behind."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 
 import pytest
@@ -47,8 +49,11 @@ def no_leftovers(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setattr(QThread, "start", recording_start)
     yield
 
+    def new_threads() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+
     def running() -> list[str]:
-        names = [t.name for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+        names = [t.name for t in new_threads()]
         names += [f"QThread {t!r}" for t in started if _is_running(t)]
         if QThreadPool.globalInstance().activeThreadCount():
             names.append("a QThreadPool task")
@@ -64,7 +69,13 @@ def no_leftovers(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterato
         window.close()
     left = running()
     problems = [f"windows left open: {[w.windowTitle() for w in windows]}"] if windows else []
-    problems += [f"threads still running: {left}"] if left else []
+    if left:
+        problems.append(f"threads still running: {left}")
+        frames = sys._current_frames()
+        for thread in new_threads():  # where each one is (what it waits for)
+            if thread.ident in frames:
+                stack = "".join(traceback.format_stack(frames[thread.ident]))
+                problems.append(f"{thread.name} is at:\n{stack}")
     if problems:
         pytest.fail("; ".join(problems))
 

@@ -44,10 +44,12 @@ def paper(qtbot, small_dataset):
 
 
 def wait_for_figure(qtbot, view: PaperView, stage: int) -> None:
-    """Until the page shows its figure (drawn by a child process: a few seconds)."""
+    """Until the page has its figure (drawn by a child process: a few seconds), shown once its
+    tab is open."""
     figure = view.pages[stage].figure
     qtbot.waitUntil(lambda: figure.image is not None, timeout=60_000)
     assert figure.image.width() > 1000  # the figure's PNG, not a placeholder
+    view.tabs.setCurrentWidget(view.pages[stage])
     assert not figure.pixmap().isNull()
 
 
@@ -232,3 +234,32 @@ def test_a_figure_is_decoded_and_scaled_smoothly_off_the_gui_thread(qtbot):
     qtbot.waitUntil(lambda: label.fitted is not None, timeout=10_000)
     shown = label.pixmap().toImage().convertToFormat(label.fitted.format())
     assert label.fitted.width() == 800 and shown == label.fitted
+
+
+def test_a_hidden_figure_is_scaled_only_once_shown(qtbot, monkeypatch):
+    """Another tab's or a closed window's figure starts no scaling job; showing it fits it."""
+    from hebbviz.gui import figure_label
+
+    jobs: list[str] = []
+    run = figure_label.run_in_background
+    monkeypatch.setattr(
+        figure_label, "run_in_background", lambda *args: (jobs.append(args[-1]), run(*args))[1]
+    )
+    image = figure_label.decode_png((shipped_sweep().parent / "stage2.png").read_bytes())
+    label = figure_label.FigureLabel()
+    qtbot.addWidget(label)
+    label.resize(800, 600)
+    label.set_image(image)
+    label.resize(700, 500)
+    qtbot.wait(3 * figure_label.REFIT_MS)
+    assert jobs == [] and label.pixmap().isNull()
+    label.show()
+    assert label.pixmap().width() == 700  # rough at once
+    qtbot.waitUntil(lambda: label.fitted is not None, timeout=10_000)
+    assert jobs == ["fit-figure"]
+    label.hide()
+    label.set_image(image)
+    label.show()
+    label.hide()  # before the smooth scaling was due
+    qtbot.wait(3 * figure_label.REFIT_MS)
+    assert jobs == ["fit-figure"] and label.fitted is None
