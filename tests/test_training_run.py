@@ -185,8 +185,36 @@ def test_bad_hyperparameters_become_a_message(split):
 
 def test_pieces_fit_both_the_cpu_time_and_the_wall_time():
     quick = (HOLD_S / 4, PIECE_WALL_S / 4)
-    assert fitted_piece(8, *quick) == 16  # room for more
-    assert fitted_piece(8, HOLD_S * 2, PIECE_WALL_S / 4) == 4  # too long a hold
-    assert fitted_piece(8, HOLD_S / 4, PIECE_WALL_S * 2) == 4  # a busy machine stretched it
-    assert fitted_piece(1, HOLD_S * 2, PIECE_WALL_S * 2) == 1
-    assert fitted_piece(256, *quick, most=256) == 256
+    assert fitted_piece(8, 8, *quick) == 16  # room for more
+    assert fitted_piece(8, 8, HOLD_S * 2, PIECE_WALL_S / 4) == 4  # too long a hold
+    assert fitted_piece(8, 8, HOLD_S / 4, PIECE_WALL_S * 2) == 4  # a busy machine stretched it
+    assert fitted_piece(1, 1, HOLD_S * 2, PIECE_WALL_S * 2) == 1
+    assert fitted_piece(256, 256, *quick, most=256) == 256
+    assert fitted_piece(128, 100, *quick) == 128  # ended with its label: no news of room
+    assert fitted_piece(128, 100, HOLD_S / 4, PIECE_WALL_S * 3) == 50  # but too long: shrinks
+
+
+class SlowCentroids(MovingCentroids):
+    """Each piece takes twice the wall time a piece may take (a busy machine); records sizes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[int] = []
+
+    def learn_many(self, images: np.ndarray, labels: np.ndarray) -> None:
+        time.sleep(2 * PIECE_WALL_S)
+        self.pieces.append(len(labels))
+        super().learn_many(images, labels)
+
+
+def test_pieces_that_end_with_their_label_shrink_when_they_take_too_long():
+    """At full speed a piece holds one label's images; with five images per label every piece
+    ends with its label, before the size asked: those too must shrink on a busy machine."""
+    model = SlowCentroids()
+    started = Started(model, random_split(50, seed=3), epochs=100)
+    try:
+        wait_until(lambda: len(model.pieces) >= 12)
+    finally:
+        started.stop()
+    assert max(model.pieces[:2]) > 1  # whole labels at first
+    assert model.pieces[6:] == [1] * len(model.pieces[6:])
