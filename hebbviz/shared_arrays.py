@@ -155,6 +155,11 @@ class TripleBuffer:
         sequence = int(shared["sequence"][index])
         return None if sequence % 2 else (index, sequence)
 
+    @property
+    def writes(self) -> int:
+        """How many writes were made (or begun) so far."""
+        return int(self.block.arrays["sequence"].sum() + 1) // 2
+
     def buffer(self, index: int) -> dict[str, np.ndarray]:
         """Views of buffer ``index`` (read them, then ask :meth:`intact`)."""
         return {key: self.block.arrays[f"{index}/{key}"] for key in self.layout}

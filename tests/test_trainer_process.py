@@ -49,15 +49,16 @@ def test_a_block_of_another_layout_is_refused_and_a_removed_name_is_gone():
 
 def test_a_triple_buffer_hands_over_the_newest_and_tells_when_a_buffer_was_reused():
     box = TripleBuffer({"w": ((2,), np.float64)})
-    assert box.newest() is None
+    assert box.newest() is None and box.writes == 0
     box.write({"w": np.array([1.0, 1.0])})
     first = box.newest()
+    assert box.writes == 1
     np.testing.assert_array_equal(box.buffer(first[0])["w"], [1.0, 1.0])
     for value in range(2, BUFFERS + 1):
         box.write({"w": np.full(2, float(value))})
         assert box.intact(*first), "a buffer was reused before the others"
     box.write({"w": np.full(2, 9.0)})
-    assert not box.intact(*first)
+    assert not box.intact(*first) and box.writes == BUFFERS + 1
     index, _ = box.newest()
     np.testing.assert_array_equal(box.buffer(index)["w"], [9.0, 9.0])
     box.block.unlink()

@@ -344,6 +344,12 @@ class TrainingWorker(QObject):
         return self._weights
 
     @property
+    def pictures_published(self) -> int:
+        """How many times the run published weight images so far (0 before it is prepared)."""
+        share = self._share
+        return share.pictures.writes if share is not None else 0
+
+    @property
     def readable(self) -> Reading | None:
         """The newest copy of the model the run made, to answer drawings with without the
         lock; None before the first, or since :meth:`forget_readable` until the next."""

@@ -1,4 +1,5 @@
-"""``hebbviz bench --gui --soak``: a short soak restarts runs, measures, and leaves no worker."""
+"""``hebbviz bench --gui``: a short bench measures what it says; ``--soak``: a short soak
+restarts runs, measures, and leaves no worker."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 
 from hebbviz.cli import main
 from hebbviz.gui import gui_bench
-from hebbviz.gui.gui_bench import describe_soak, run_gui_soak
+from hebbviz.gui.gui_bench import describe, describe_soak, run_gui_bench, run_gui_soak
 from hebbviz.kernels import warm_up
 
 
@@ -25,6 +26,17 @@ def test_a_short_soak_restarts_runs_and_leaves_no_worker_behind(mnist_dir, monke
     steal = result["cpu_steal_share"]  # what a hypervisor gave to other machines meanwhile
     assert 0 <= steal <= 1 or math.isnan(steal)
     assert "runs finished" in describe_soak(result)
+
+
+def test_a_short_bench_counts_redraws_of_the_pictures_the_run_published(mnist_dir):
+    warm_up()
+    result = run_gui_bench(str(mnist_dir), None, rule="oja", seconds=3.0)
+    assert result["worker_error"] is None and result["images_trained"] > 0
+    assert result["pictures_per_s"] > 0 and result["fps"] > 0
+    redraws, published = (result[key] * result["seconds"] for key in ("fps", "pictures_per_s"))
+    assert redraws <= published + 2  # each new picture drawn at most once (and a resize's)
+    assert result["stroke_events"] > 0 and result["latency_ms_median"] > 0
+    assert "new pictures/s" in describe(result)
 
 
 def test_soak_needs_gui_and_a_positive_duration(capsys):
