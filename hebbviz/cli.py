@@ -2,12 +2,15 @@
 do the rest.
 
 Exit status: 0 success, 2 a user's input error (one line on stderr, no traceback), 1 an internal
-failure.
+failure. A crash (a fault in Qt or in compiled code) prints every thread's Python stack on stderr,
+for the bug report.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import faulthandler
 import logging
 import sys
 from collections.abc import Sequence
@@ -123,6 +126,9 @@ def configure_logging(verbose: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``hebbviz``; returns the exit status."""
+    if not faulthandler.is_enabled():  # (pytest's is kept)
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # no stderr to write to
+            faulthandler.enable()
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(args.verbose)

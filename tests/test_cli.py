@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 from doubles import random_split
@@ -62,3 +65,21 @@ def test_eval_json_is_valid_when_a_label_has_no_validation_digits(tmp_path, caps
     assert result["per_label"][9] is None
     assert all(isinstance(v, float) for v in result["per_label"][:9])
     assert result["n"] == 9 and sum(map(sum, result["confusion"])) == 9
+
+
+def test_a_crash_prints_where_each_thread_was():
+    """A fault (in Qt or compiled code) kills the process, but hebbviz first prints the Python
+    stacks (Python alone prints nothing)."""
+    crash = (
+        "import ctypes\n"
+        "from hebbviz.cli import main\n"
+        "assert main(['info', '--json', '--dataset', 'synthetic']) == 0\n"
+        "ctypes.string_at(0)\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONFAULTHANDLER"}
+    done = subprocess.run(
+        [sys.executable, "-c", crash], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode != 0
+    assert "Fatal Python error: Segmentation fault" in done.stderr
+    assert 'File "<string>", line 4' in done.stderr
