@@ -242,9 +242,12 @@ def test_a_hidden_figure_is_scaled_only_once_shown(qtbot, monkeypatch):
 
     jobs: list[str] = []
     run = figure_label.run_in_background
-    monkeypatch.setattr(
-        figure_label, "run_in_background", lambda *args: (jobs.append(args[-1]), run(*args))[1]
-    )
+
+    def counted(*args):
+        jobs.append(args[-1])
+        return run(*args)
+
+    monkeypatch.setattr(figure_label, "run_in_background", counted)
     image = figure_label.decode_png((shipped_sweep().parent / "stage2.png").read_bytes())
     label = figure_label.FigureLabel()
     qtbot.addWidget(label)
