@@ -68,15 +68,18 @@ class FigureLabel(QLabel):
         self.image: QImage | None = None
         self.fitted: QImage | None = None
         """The smooth scaling shown (None while only a rough one is)."""
+        self._text = ""
         self._generation = 0
+        self._fitting: int | None = None
+        """The generation whose smooth scaling runs in the background (None: none runs)."""
         self._refit = QTimer(self)
         self._refit.setSingleShot(True)
         self._refit.setInterval(REFIT_MS)
         self._refit.timeout.connect(self._fit_smoothly)
 
     def set_image(self, image: QImage | None, text: str = "") -> None:
-        self.image = image
-        self.setText(text)
+        """Show ``image`` scaled to fit, or ``text`` while there is none."""
+        self.image, self._text = image, text
         self._fit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
@@ -86,7 +89,7 @@ class FigureLabel(QLabel):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         """Fit what changed while hidden (nothing is scaled for nobody to see)."""
         super().showEvent(event)
-        if self.fitted is None:
+        if self.fitted is None and self._fitting != self._generation:  # none on its way
             self._fit()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
@@ -108,7 +111,7 @@ class FigureLabel(QLabel):
         self.fitted = None
         if self.image is None or not self.isVisible():
             self._refit.stop()
-            self.setPixmap(QPixmap())
+            self.setText(self._text)  # and no pixmap
             return
         rough = self.image.scaled(
             self.size(),
@@ -122,10 +125,15 @@ class FigureLabel(QLabel):
         image, size, generation = self.image, self.size(), self._generation
         if image is None:
             return
+        self._fitting = generation
 
-        def show(fitted: QImage) -> None:
-            if shiboken6.isValid(self) and generation == self._generation:  # nothing new since
+        def show(fitted: QImage | None) -> None:  # None: the scaling failed
+            if not shiboken6.isValid(self):
+                return
+            if self._fitting == generation:
+                self._fitting = None
+            if fitted is not None and generation == self._generation:  # nothing new since
                 self.fitted = fitted
                 self.setPixmap(QPixmap.fromImage(fitted))
 
-        run_in_background(lambda: fit_image(image, size), show, lambda _: None, "fit-figure")
+        run_in_background(lambda: fit_image(image, size), show, lambda _: show(None), "fit-figure")

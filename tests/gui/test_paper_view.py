@@ -3,6 +3,7 @@ never stalls the GUI thread."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -266,3 +267,35 @@ def test_a_hidden_figure_is_scaled_only_once_shown(qtbot, monkeypatch):
     label.hide()  # before the smooth scaling was due
     qtbot.wait(3 * figure_label.REFIT_MS)
     assert jobs == ["fit-figure"] and label.fitted is None
+
+
+def test_a_figure_shown_again_while_it_is_scaled_waits_for_that_scaling(qtbot, monkeypatch):
+    """Leaving a tab and coming back while the smooth scaling runs starts no second one; a
+    label with no image shows its text."""
+    from hebbviz.gui import figure_label
+
+    jobs: list[str] = []
+    gate = threading.Event()
+    run = figure_label.run_in_background
+
+    def gated(job, on_done, on_failed, name):
+        jobs.append(name)
+        return run(lambda: (gate.wait(10), job())[1], on_done, on_failed, name)
+
+    monkeypatch.setattr(figure_label, "run_in_background", gated)
+    label = figure_label.FigureLabel()
+    qtbot.addWidget(label)
+    label.set_image(None, "Drawing the figure…")
+    assert label.text() == "Drawing the figure…"
+    label.resize(800, 600)
+    label.show()
+    assert label.text() == "Drawing the figure…" and label.pixmap().isNull()
+    label.set_image(figure_label.decode_png((shipped_sweep().parent / "stage2.png").read_bytes()))
+    qtbot.waitUntil(lambda: jobs == ["fit-figure"])
+    label.hide()
+    label.show()
+    qtbot.wait(3 * figure_label.REFIT_MS)
+    assert jobs == ["fit-figure"]
+    gate.set()
+    qtbot.waitUntil(lambda: label.fitted is not None, timeout=10_000)
+    assert jobs == ["fit-figure"] and label.fitted.width() == 800
