@@ -127,7 +127,7 @@ def configure_logging(verbose: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``hebbviz``; returns the exit status."""
     if not faulthandler.is_enabled():  # (pytest's is kept)
-        with contextlib.suppress(AttributeError, OSError, ValueError):  # no stderr to write to
+        with contextlib.suppress(AttributeError, OSError, RuntimeError, ValueError):  # no stderr
             faulthandler.enable()
     parser = build_parser()
     args = parser.parse_args(argv)
