@@ -289,6 +289,7 @@ class TrainingWorker(QObject):
         started to learn in this run)."""
         self._labels: tuple[int, ...] = ()
         self._share: ModelShare | None = None
+        self._published = 0  # pictures the run published, as counted when it finished
         self._weights: WeightImages | None = None
         self._pictures_read: tuple[int, int] | None = None
         self._reading: tuple[tuple[int, int], Reading] | None = None
@@ -347,7 +348,7 @@ class TrainingWorker(QObject):
     def pictures_published(self) -> int:
         """How many times the run published weight images so far (0 before it is prepared)."""
         share = self._share
-        return share.pictures.writes if share is not None else 0
+        return share.pictures.writes if share is not None else self._published
 
     @property
     def readable(self) -> Reading | None:
@@ -388,5 +389,6 @@ class TrainingWorker(QObject):
         elif kind == "finished":
             self.progress = payload
             self._running = False
+            self._published = self.pictures_published
             self._share = self._reading = None  # the copies' memory goes
             self.finished.emit()

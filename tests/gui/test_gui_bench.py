@@ -35,7 +35,7 @@ def test_a_short_bench_counts_redraws_of_the_pictures_the_run_published(mnist_di
     assert result["pictures_per_s"] > 0 and result["fps"] > 0
     redraws, published = (result[key] * result["seconds"] for key in ("fps", "pictures_per_s"))
     assert redraws <= published + 2  # each new picture drawn at most once (and a resize's)
-    assert result["stroke_events"] > 0 and result["latency_ms_median"] > 0
+    assert result["stroke_events"] > 0
     assert "new pictures/s" in describe(result)
 
 

@@ -63,9 +63,11 @@ def test_copies_and_pictures_come_from_shared_memory_while_it_runs(qtbot, traine
         worker.forget_readable()  # teach mode changed the model: no older copy counts
         assert worker.readable is None
         qtbot.waitUntil(lambda: worker.readable is not None, timeout=5000)
+        assert worker.pictures_published >= 1
     finally:
         worker.control.stop()
         assert worker.join(10)
+    assert not worker.running and worker.pictures_published >= 1  # counted after the run too
 
 
 def test_the_model_lock_holds_the_process_back(qtbot, trainer, dataset):
