@@ -237,19 +237,40 @@ def test_a_figure_is_decoded_and_scaled_smoothly_off_the_gui_thread(qtbot):
     assert label.fitted.width() == 800 and shown == label.fitted
 
 
-def test_a_hidden_figure_is_scaled_only_once_shown(qtbot, monkeypatch):
-    """Another tab's or a closed window's figure starts no scaling job; showing it fits it."""
+def record_fit_jobs(monkeypatch, gate: threading.Event | None = None) -> list[str]:
+    """The names of the figures' background jobs, as they start (each held until ``gate`` is
+    set, when given)."""
     from hebbviz.gui import figure_label
 
     jobs: list[str] = []
     run = figure_label.run_in_background
 
-    def counted(*args):
-        jobs.append(args[-1])
-        return run(*args)
+    def recorded(job, on_done, on_failed, name):
+        jobs.append(name)
 
-    monkeypatch.setattr(figure_label, "run_in_background", counted)
-    image = figure_label.decode_png((shipped_sweep().parent / "stage2.png").read_bytes())
+        def held():
+            if gate is not None:
+                gate.wait(10)
+            return job()
+
+        return run(held, on_done, on_failed, name)
+
+    monkeypatch.setattr(figure_label, "run_in_background", recorded)
+    return jobs
+
+
+def stage2_figure():
+    from hebbviz.gui.figure_label import decode_png
+
+    return decode_png((shipped_sweep().parent / "stage2.png").read_bytes())
+
+
+def test_a_hidden_figure_is_scaled_only_once_shown(qtbot, monkeypatch):
+    """Another tab's or a closed window's figure starts no scaling job; showing it fits it."""
+    from hebbviz.gui import figure_label
+
+    jobs = record_fit_jobs(monkeypatch)
+    image = stage2_figure()
     label = figure_label.FigureLabel()
     qtbot.addWidget(label)
     label.resize(800, 600)
@@ -274,15 +295,8 @@ def test_a_figure_shown_again_while_it_is_scaled_waits_for_that_scaling(qtbot, m
     label with no image shows its text."""
     from hebbviz.gui import figure_label
 
-    jobs: list[str] = []
     gate = threading.Event()
-    run = figure_label.run_in_background
-
-    def gated(job, on_done, on_failed, name):
-        jobs.append(name)
-        return run(lambda: (gate.wait(10), job())[1], on_done, on_failed, name)
-
-    monkeypatch.setattr(figure_label, "run_in_background", gated)
+    jobs = record_fit_jobs(monkeypatch, gate)
     label = figure_label.FigureLabel()
     qtbot.addWidget(label)
     label.set_image(None, "Drawing the figure…")
@@ -290,7 +304,7 @@ def test_a_figure_shown_again_while_it_is_scaled_waits_for_that_scaling(qtbot, m
     label.resize(800, 600)
     label.show()
     assert label.text() == "Drawing the figure…" and label.pixmap().isNull()
-    label.set_image(figure_label.decode_png((shipped_sweep().parent / "stage2.png").read_bytes()))
+    label.set_image(stage2_figure())
     qtbot.waitUntil(lambda: jobs == ["fit-figure"])
     label.hide()
     label.show()
